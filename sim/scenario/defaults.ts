@@ -1,0 +1,85 @@
+// RocketMQ settings the simulator honours, under RocketMQ's own key names, with
+// each profile's default. The scenario loader accepts exactly these keys under
+// `config.namesrv|broker|client`; the model reads the resolved values.
+//
+// Kinds: "ms" keys are durations (RocketMQ stores milliseconds; a scenario may
+// write "10s" or a bare number of ms), resolved to µs. "sec" keys are RocketMQ
+// second counts (…Seconds), also resolved to µs. "bool", "int", "string" as is.
+
+import type { ConfigOverrides, Profile } from "./types.js";
+
+export type SettingKind = "ms" | "sec" | "bool" | "int" | "string";
+interface SettingDef {
+  kind: SettingKind;
+  v49: number | boolean | string; // 4.9.8 default (durations in ms / s as RocketMQ writes them)
+  v53: number | boolean | string; // 5.3 default
+  cite: string;
+}
+
+const d = (kind: SettingKind, v49: number | boolean | string, v53: number | boolean | string, cite: string): SettingDef =>
+  ({ kind, v49, v53, cite });
+
+export const SETTINGS = {
+  namesrv: {
+    // 4.9.8 NamesrvController: scheduleAtFixedRate(scanNotActiveBroker, 5, 10, SECONDS);
+    // 5.x NamesrvConfig.scanNotActiveBrokerInterval = 5000.
+    scanNotActiveBrokerInterval: d("ms", 10_000, 5_000, "NamesrvConfig / NamesrvController#startScheduleService"),
+    // Not configurable in RocketMQ (the 5 s initial delay is hard-coded); exposed for experiments.
+    scanNotActiveBrokerInitialDelay: d("ms", 5_000, 5_000, "NamesrvController#startScheduleService"),
+    brokerChannelExpiredTime: d("ms", 120_000, 120_000, "RouteInfoManager.BROKER_CHANNEL_EXPIRED_TIME"),
+    serverChannelMaxIdleTimeSeconds: d("sec", 120, 120, "NettyServerConfig (IdleStateHandler all-idle)"),
+    deleteTopicWithBrokerRegistration: d("bool", false, false, "NamesrvConfig"),
+  },
+  broker: {
+    brokerClusterName: d("string", "DefaultCluster", "DefaultCluster", "BrokerConfig"),
+    registerNameServerPeriod: d("ms", 30_000, 30_000, "BrokerConfig (clamped 10–60 s in BrokerController#start)"),
+    registerBrokerTimeoutMills: d("ms", 6_000, 24_000, "BrokerConfig"),
+    forceRegister: d("bool", true, true, "BrokerConfig"),
+    autoCreateTopicEnable: d("bool", true, true, "BrokerConfig"),
+    listenPort: d("int", 10911, 10911, "NettyServerConfig via BrokerStartup"),
+    haListenPort: d("int", 10912, 10912, "MessageStoreConfig"),
+  },
+  client: {
+    pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
+    heartbeatBrokerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
+    persistConsumerOffsetInterval: d("ms", 5_000, 5_000, "ClientConfig"),
+    mqClientApiTimeout: d("ms", 3_000, 3_000, "ClientConfig"),
+    connectTimeoutMillis: d("ms", 3_000, 3_000, "NettyClientConfig / NettySystemConfig"),
+    clientCloseSocketIfTimeout: d("bool", true, true, "NettySystemConfig"),
+    clientChannelMaxIdleTimeSeconds: d("sec", 120, 120, "NettySystemConfig"),
+  },
+} satisfies Record<keyof ConfigOverrides, Record<string, SettingDef>>;
+
+export type Section = keyof typeof SETTINGS;
+export type Settings = { [S in Section]: { [K in keyof (typeof SETTINGS)[S]]: number | boolean | string } };
+
+/** Convert a default as RocketMQ writes it into the resolved unit (µs for time). */
+function toResolved(kind: SettingKind, v: number | boolean | string): number | boolean | string {
+  if (kind === "ms") return (v as number) * 1_000;
+  if (kind === "sec") return (v as number) * 1_000_000;
+  return v;
+}
+
+/**
+ * Profile defaults with the scenario's overrides applied. Overrides come from the
+ * loader already resolved (durations in µs), so they are taken as they are.
+ */
+export function resolveSettings(profile: Profile, overrides: ConfigOverrides): Settings {
+  const out: Record<string, Record<string, number | boolean | string>> = {};
+  for (const section of Object.keys(SETTINGS) as Section[]) {
+    const defs = SETTINGS[section] as Record<string, SettingDef>;
+    const sec: Record<string, number | boolean | string> = {};
+    for (const key of Object.keys(defs)) {
+      const def = defs[key];
+      sec[key] = toResolved(def.kind, profile === "5.3" ? def.v53 : def.v49);
+    }
+    for (const [key, v] of Object.entries(overrides[section] ?? {})) sec[key] = v;
+    out[section] = sec;
+  }
+  return out as Settings;
+}
+
+/** Numeric setting accessor (µs for time keys). */
+export function num(settings: Settings, section: Section, key: string): number {
+  return (settings[section] as Record<string, number>)[key];
+}

@@ -1,0 +1,111 @@
+// A scenario after loading and validation: plain data, every duration in integer
+// microseconds, every name checked. The model only ever sees this shape; the YAML
+// syntax (and its error messages) live in schema.ts / load.ts.
+
+import type { Distribution } from "../core/distribution.js";
+
+export type Profile = "4.9" | "5.3";
+
+/** Where something was written, for messages that point back at the YAML. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A latency: a fixed value or a distribution, in µs. */
+export type LatencySpec = Distribution;
+
+/** RocketMQ configuration overrides, keyed by RocketMQ's own names. Durations in µs. */
+export interface ConfigOverrides {
+  namesrv: Record<string, number | boolean | string>;
+  broker: Record<string, number | boolean | string>;
+  client: Record<string, number | boolean | string>;
+}
+
+export interface BrokerGroupSpec {
+  name: string; // brokerName
+  slaves: number;
+  cluster: string; // brokerClusterName, default "DefaultCluster"
+}
+
+export interface TopicSpec {
+  name: string;
+  brokers: string[]; // brokerNames; default every group
+  writeQueueNums: number;
+  readQueueNums: number;
+  perm: number; // PermName bits, default 6 (read|write)
+}
+
+export interface ClientGroupSpec {
+  group: string;
+  instances: number;
+  topic: string;
+}
+
+export type FaultSpec = { atUs: number; index: number; name?: string; pos: SourcePos } & (
+  | { action: "crash" | "power-off" | "pause" | "resume" | "restart" | "shutdown" | "start"; nodes: string[] }
+  | { action: "partition"; groups: string[][]; oneWay: boolean }
+  | { action: "heal" }
+  | { action: "latency"; latency: LatencySpec; latencyText: string; from?: string; to?: string }
+);
+
+// ---- expectations ---------------------------------------------------------
+
+export type Scalar = string | number | boolean;
+
+/** How one event field is matched. */
+export type Matcher =
+  | { op: "eq"; value: Scalar }
+  | { op: "in"; values: Scalar[] }
+  | { op: "not"; value: Scalar }
+  | { op: "contains"; value: Scalar } // array field contains value
+  | { op: "excludes"; value: Scalar } // array field absent or does not contain value
+  | { op: "exists"; value: boolean };
+
+export interface EventFilter {
+  type: string;
+  fields: Record<string, Matcher>;
+}
+
+export type Reference =
+  | { kind: "at"; us: number }
+  | { kind: "fault"; index: number } // resolved from a fault name or index
+  | { kind: "event"; filter: EventFilter; which: "first" | "last" };
+
+interface ExpectBase {
+  label: string; // the `name:` the user gave, or a generated description
+  pos: SourcePos;
+  betweenUs?: [number, number]; // absolute window [from, to] in which events count
+}
+
+export type ExpectationSpec = ExpectBase &
+  (
+    | { kind: "happens"; filter: EventFilter; after?: Reference; withinUs?: [number, number] }
+    | { kind: "never"; filter: EventFilter }
+    | { kind: "count"; filter: EventFilter; equals?: number; min?: number; max?: number }
+  );
+
+export interface NetworkSpec {
+  latency: LatencySpec;
+  latencyText: string;
+  loss: number;
+}
+
+export interface Scenario {
+  file: string;
+  /** SHA-256 of the scenario file's bytes (goes into the trace header). */
+  sha256: string;
+  name: string;
+  seed: number;
+  durationUs: number;
+  profile: Profile;
+  config: ConfigOverrides;
+  network: NetworkSpec;
+  cluster: { nameservers: number; brokers: BrokerGroupSpec[] };
+  topics: TopicSpec[];
+  producers: ClientGroupSpec[];
+  consumers: ClientGroupSpec[];
+  faults: FaultSpec[];
+  expect: ExpectationSpec[];
+}

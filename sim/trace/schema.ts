@@ -1,0 +1,79 @@
+// The trace format: JSON Lines. Line 1 is a header, then one event per line in
+// non-decreasing time order. This file is the contract between the simulator and
+// everything that reads traces (checkers, the replay page, users' scripts).
+// Adding an event type or an optional field is backward compatible; changing the
+// meaning of a field bumps `version`.
+
+import { z } from "zod";
+
+export const TRACE_FORMAT = "rocketsim-trace";
+export const TRACE_VERSION = 1;
+
+export const TraceHeader = z.object({
+  format: z.literal(TRACE_FORMAT),
+  version: z.literal(TRACE_VERSION),
+  scenario: z.string(),
+  seed: z.number(),
+  scenarioSha256: z.string(),
+  rocketsim: z.string(),
+  profile: z.string(),
+  durationUs: z.number(),
+  /** Resolved RocketMQ settings in force (after profile defaults and overrides), in ms. */
+  config: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+export type TraceHeader = z.infer<typeof TraceHeader>;
+
+const node = z.string();
+const base = { t: z.number().int().nonnegative(), node };
+
+const RouteBroker = z.object({
+  brokerName: z.string(),
+  /** brokerId -> "ip:port", ids ascending. */
+  brokerAddrs: z.record(z.string(), z.string()),
+  readQueueNums: z.number(),
+  writeQueueNums: z.number(),
+  perm: z.number(),
+});
+
+export const TraceEvent = z.discriminatedUnion("type", [
+  // Topology: one per node at t=0, before anything else happens.
+  z.object({ ...base, type: z.literal("node.add"), kind: z.enum(["namesrv", "broker", "producer", "consumer"]),
+    ip: z.string(), group: z.string().optional(), cluster: z.string().optional(),
+    brokerName: z.string().optional(), brokerId: z.number().optional() }),
+  z.object({ ...base, type: z.literal("node.up"), incarnation: z.number() }),
+  z.object({ ...base, type: z.literal("node.down"), how: z.enum(["crash", "power-off", "shutdown"]) }),
+  z.object({ ...base, type: z.literal("node.pause") }),
+  z.object({ ...base, type: z.literal("node.resume") }),
+  // Faults as the scenario wrote them (node = "scenario").
+  z.object({ ...base, type: z.literal("fault"), index: z.number(), name: z.string().optional(),
+    action: z.string(), nodes: z.array(z.string()).optional() }),
+  z.object({ ...base, type: z.literal("net.partition"), groups: z.array(z.array(z.string())), oneWay: z.boolean() }),
+  z.object({ ...base, type: z.literal("net.heal") }),
+  z.object({ ...base, type: z.literal("net.latency"), from: z.string().optional(), to: z.string().optional(),
+    latency: z.string() }),
+  // A TCP channel as one endpoint sees it.
+  z.object({ ...base, type: z.literal("channel.open"), peer: node }),
+  z.object({ ...base, type: z.literal("channel.close"), peer: node,
+    reason: z.enum(["peer-closed", "reset", "timeout", "idle", "local"]) }),
+  // NameServer route table (node = the NameServer).
+  z.object({ ...base, type: z.literal("ns.register"), broker: node, brokerName: z.string(),
+    brokerId: z.number(), cluster: z.string(), first: z.boolean() }),
+  z.object({ ...base, type: z.literal("ns.unregister"), broker: node, brokerName: z.string(),
+    brokerId: z.number(), reason: z.enum(["expired", "channel-closed", "idle", "shutdown"]) }),
+  z.object({ ...base, type: z.literal("ns.topic.delete"), topic: z.string() }),
+  // A client's view (node = producer/consumer instance).
+  z.object({ ...base, type: z.literal("client.namesrv"), namesrv: node }),
+  z.object({ ...base, type: z.literal("client.route"), topic: z.string(),
+    brokers: z.array(RouteBroker).optional(),
+    /** brokerNames producers can send to (writable and with a master). */
+    publish: z.array(z.string()).optional(),
+    /** brokerNames consumers can read from (readable). */
+    subscribe: z.array(z.string()).optional(),
+    error: z.literal("TOPIC_NOT_EXIST").optional() }),
+  z.object({ ...base, type: z.literal("run.end"), reason: z.string(), events: z.number() }),
+]);
+export type TraceEvent = z.infer<typeof TraceEvent>;
+export type TraceEventType = TraceEvent["type"];
+
+/** Distributive Omit so each event keeps its own fields. */
+export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, "t"> : never) : never;
