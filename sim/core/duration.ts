@@ -17,14 +17,13 @@ export function parseDurationUs(text: string | number): number | string {
   return Math.round(us);
 }
 
-/** Human form of a µs count: 1500000 -> "1.5s". Used in summaries and errors. */
+/** Human form of a µs count: 1500000 -> "1.5s", 120000000 -> "2m". Used in summaries and errors. */
 export function formatUs(us: number): string {
   const abs = Math.abs(us);
-  const pick = (d: number, u: string) => `${+(us / d).toFixed(3)}${u}`;
-  if (abs >= 3_600_000_000 && us % 60_000_000 === 0 && abs >= 7_200_000_000) return pick(3_600_000_000, "h");
-  if (abs >= 120_000_000 && us % 1_000_000 === 0) return pick(60_000_000, "m");
-  if (abs >= 1_000_000) return pick(1_000_000, "s");
-  if (abs >= 1_000) return pick(1_000, "ms");
+  if (abs === 0) return "0s";
+  if (abs >= 60_000_000 && us % 60_000_000 === 0) return `${us / 60_000_000}m`;
+  if (abs >= 1_000_000) return `${+(us / 1_000_000).toFixed(3)}s`;
+  if (abs >= 1_000) return `${+(us / 1_000).toFixed(3)}ms`;
   return `${us}us`;
 }
 

@@ -38,6 +38,7 @@ export const SETTINGS = {
     autoCreateTopicEnable: d("bool", true, true, "BrokerConfig"),
     listenPort: d("int", 10911, 10911, "NettyServerConfig via BrokerStartup"),
     haListenPort: d("int", 10912, 10912, "MessageStoreConfig"),
+    serverChannelMaxIdleTimeSeconds: d("sec", 120, 120, "NettyServerConfig (broker's remoting server)"),
   },
   client: {
     pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),

@@ -1,0 +1,26 @@
+// A client's derived views of a topic route (client/impl/factory/MQClientInstance
+// #topicRouteData2TopicPublishInfo, #topicRouteData2TopicSubscribeInfo).
+
+import { Perm } from "../remoting/codes.js";
+import type { TopicRouteData } from "../namesrv/routeinfo.js";
+
+/** brokerNames a producer can send to: writable queue data whose group has a master (id 0). */
+export function publishBrokers(route: TopicRouteData): string[] {
+  const out: string[] = [];
+  for (const q of route.queueDatas) {
+    if ((q.perm & Perm.WRITE) === 0) continue;
+    const bd = route.brokerDatas.find((b) => b.brokerName === q.brokerName);
+    if (bd && bd.brokerAddrs["0"] !== undefined && q.writeQueueNums > 0) out.push(q.brokerName);
+  }
+  return out;
+}
+
+/** brokerNames a consumer can read from: readable queue data (no master needed). */
+export function subscribeBrokers(route: TopicRouteData): string[] {
+  return route.queueDatas.filter((q) => (q.perm & Perm.READ) !== 0 && q.readQueueNums > 0).map((q) => q.brokerName);
+}
+
+/** TopicRouteData.topicRouteDataChanged: both sides are already sorted by brokerName. */
+export function routeKey(route: TopicRouteData | null): string {
+  return route === null ? "" : JSON.stringify(route);
+}

@@ -1,0 +1,86 @@
+// Applies a scenario's faults at their times. Each fault is first written to the
+// trace as a `fault` event, then its effects follow (node.down, net.partition…).
+// Faults at the same time apply in file order.
+//
+// `restart` kills a running process the way `crash` does (its OS closes its
+// sockets) and starts a fresh one at once; on a node that is down it just starts.
+// `shutdown` is a clean stop: a broker first unregisters from every NameServer.
+
+import { sampler } from "../core/distribution.js";
+import { Broker } from "../broker/broker.js";
+import type { Node } from "../core/node.js";
+import type { World } from "./cluster.js";
+import type { FaultSpec } from "./types.js";
+
+export function scheduleFaults(world: World, faults: FaultSpec[]): void {
+  const ordered = [...faults].sort((a, b) => a.atUs - b.atUs || a.index - b.index);
+  for (const f of ordered) world.env.engine.at(f.atUs, () => applyFault(world, f));
+}
+
+function applyFault(world: World, f: FaultSpec): void {
+  const { tracer } = world.env;
+  tracer.emit({
+    type: "fault", node: "scenario", index: f.index, ...(f.name !== undefined ? { name: f.name } : {}), action: f.action,
+    ...("nodes" in f ? { nodes: f.nodes } : {}),
+  });
+  switch (f.action) {
+    case "partition":
+      world.network.partition(f.groups, f.oneWay);
+      tracer.emit({ type: "net.partition", node: "scenario", groups: f.groups, oneWay: f.oneWay });
+      return;
+    case "heal":
+      world.network.heal();
+      tracer.emit({ type: "net.heal", node: "scenario" });
+      return;
+    case "latency":
+      world.network.setLatency(sampler(f.latency), f.from, f.to);
+      tracer.emit({ type: "net.latency", node: "scenario", ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}), latency: f.latencyText });
+      return;
+  }
+  for (const name of f.nodes) {
+    const node = world.nodes.get(name)!.node;
+    switch (f.action) {
+      case "crash": kill(world, node, "crash"); break;
+      case "power-off": kill(world, node, "power-off"); break;
+      case "pause":
+        if (node.running && !node.paused) { node.pause(); tracer.emit({ type: "node.pause", node: name }); }
+        break;
+      case "resume":
+        if (node.paused) { tracer.emit({ type: "node.resume", node: name }); node.resume(); }
+        break;
+      case "shutdown": shutdown(world, node); break;
+      case "start": start(world, node); break;
+      case "restart":
+        kill(world, node, "crash");
+        start(world, node);
+        break;
+    }
+  }
+}
+
+function kill(world: World, node: Node, how: "crash" | "power-off" | "shutdown"): void {
+  if (!node.running && !(how === "power-off" && node.hostOn)) return;
+  const wasRunning = node.running;
+  const old = node.incarnation;
+  node.kill(how);
+  if (wasRunning) world.env.transport.processDied(node, old, how === "power-off");
+  world.env.tracer.emit({ type: "node.down", node: node.name, how });
+}
+
+function start(world: World, node: Node): void {
+  if (node.running) return;
+  node.start();
+  world.env.tracer.emit({ type: "node.up", node: node.name, incarnation: node.incarnation });
+}
+
+function shutdown(world: World, node: Node): void {
+  const p = node.process;
+  if (!p) return;
+  if (p instanceof Broker) {
+    const inc = node.incarnation;
+    // A paused JVM handles SIGTERM only once it runs again.
+    node.handOver(() => p.shutdown(() => { if (node.incarnation === inc) kill(world, node, "shutdown"); }));
+  } else {
+    kill(world, node, "shutdown");
+  }
+}

@@ -1,0 +1,84 @@
+// Runs one scenario: builds the world, schedules faults, streams the trace,
+// checks expectations, and returns a summary. Used by the CLI and the tests.
+
+import { Engine, type StopReason } from "../core/engine.js";
+import { RandomStreams } from "../core/random.js";
+import { ExpectationChecker, type ExpectationResult } from "../check/expect.js";
+import { Tracer, type TraceListener } from "../trace/tracer.js";
+import { TraceWriter } from "../trace/writer.js";
+import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from "../trace/schema.js";
+import { ROCKETSIM_VERSION } from "../version.js";
+import { buildWorld, startWorld } from "./cluster.js";
+import { scheduleFaults } from "./faults.js";
+import type { Scenario } from "./types.js";
+
+export interface RunOptions {
+  /** Where to write the trace; null = do not write (it is still hashed). */
+  tracePath?: string | null;
+  /** Stop earlier than the scenario's duration. */
+  untilUs?: number;
+  /** Guard against runaway scenarios. */
+  maxEvents?: number;
+  /** Called now and then with the virtual time (for progress displays). */
+  onProgress?: (nowUs: number) => void;
+  /** Extra observers of the trace (summaries, tests). */
+  listeners?: TraceListener[];
+}
+
+export interface RunSummary {
+  scenario: string;
+  file: string;
+  seed: number;
+  profile: string;
+  virtualTimeUs: number;
+  stopReason: StopReason;
+  engineEvents: number;
+  traceEvents: number;
+  traceSha256: string;
+  expectations: ExpectationResult[];
+  passed: boolean;
+}
+
+const PROGRESS_CHUNK_US = 10_000_000;
+
+export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
+  const engine = new Engine();
+  const streams = new RandomStreams(scn.seed);
+  const tracer = new Tracer(() => engine.nowUs);
+  const world = buildWorld(scn, engine, streams, tracer);
+  const untilUs = Math.min(opts.untilUs ?? scn.durationUs, scn.durationUs);
+  const header: TraceHeader = {
+    format: TRACE_FORMAT, version: TRACE_VERSION, scenario: scn.name, seed: scn.seed, scenarioSha256: scn.sha256,
+    rocketsim: ROCKETSIM_VERSION, profile: scn.profile, durationUs: untilUs,
+    config: world.env.settings as unknown as TraceHeader["config"],
+  };
+  const writer = new TraceWriter(opts.tracePath ?? null, header);
+  const checker = new ExpectationChecker(scn.expect,
+    new Map(scn.faults.filter((f) => f.name !== undefined).map((f) => [f.index, f.name!])));
+  tracer.on(writer.write);
+  tracer.on(checker.observe);
+  for (const l of opts.listeners ?? []) tracer.on(l);
+
+  startWorld(world);
+  scheduleFaults(world, scn.faults);
+
+  let reason: StopReason = "drained";
+  const maxEvents = opts.maxEvents ?? Infinity;
+  // Run in chunks of virtual time so a caller can show progress.
+  for (let t = 0; t < untilUs;) {
+    t = Math.min(untilUs, t + PROGRESS_CHUNK_US);
+    const r = engine.run({ untilUs: t, maxEvents: maxEvents - engine.events });
+    reason = r.reason;
+    opts.onProgress?.(engine.nowUs);
+    if (reason === "max-events" || reason === "stopped") break;
+  }
+  if (reason === "until" || reason === "drained") reason = engine.nowUs >= untilUs ? "until" : reason;
+  tracer.emit({ type: "run.end", node: "scenario", reason, events: engine.events });
+  const sha = writer.close();
+  const expectations = checker.finish();
+  return {
+    scenario: scn.name, file: scn.file, seed: scn.seed, profile: scn.profile, virtualTimeUs: engine.nowUs,
+    stopReason: reason, engineEvents: engine.events, traceEvents: tracer.count, traceSha256: sha,
+    expectations, passed: reason !== "max-events" && expectations.every((e) => e.pass),
+  };
+}
