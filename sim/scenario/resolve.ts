@@ -1,0 +1,154 @@
+// From schema-valid input to the resolved Scenario: defaults, µs, node names,
+// and every rule that spans fields (names exist and are unique, faults fit the
+// run). Sections are resolved independently where they can be, and the error
+// earliest in the file wins, so the report matches what a reader meets first.
+
+import { formatUs } from "../core/duration.js";
+import { ScenarioError } from "./errors.js";
+import type { FaultInput, ScenarioInput } from "./schema.js";
+import type { SourceMap } from "./source.js";
+import { resolveExpectations } from "./resolve-expect.js";
+import { config, DEFAULT_LATENCY, distribution, Names, us, type Path } from "./resolve-values.js";
+import type { BrokerGroupSpec, ClientGroupSpec, FaultSpec, Scenario, TopicSpec } from "./types.js";
+
+export interface ResolveMeta {
+  file: string;
+  sha256: string;
+  seed?: number;
+}
+
+/** Collects the first error of each section; dependants of a failed section are skipped. */
+class Attempts {
+  readonly errors: ScenarioError[] = [];
+  run<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      this.errors.push(e);
+      return undefined;
+    }
+  }
+  earliest(): ScenarioError | undefined {
+    return [...this.errors].sort((a, b) => a.line - b.line || a.col - b.col)[0];
+  }
+}
+
+export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: ResolveMeta): Scenario {
+  const tries = new Attempts();
+  const durationUs = tries.run(() => runDuration(src, input.duration));
+  const cfg = tries.run(() => config(src, input.config));
+  const network = tries.run(() => {
+    const lat = input.network?.latency === undefined ? DEFAULT_LATENCY : distribution(src, ["network", "latency"], input.network.latency);
+    return { latency: lat.dist, latencyText: lat.text, loss: input.network?.loss ?? 0 };
+  });
+  const nodes = new Names(src, "node");
+  const groups = new Names(src, "broker group");
+  const clusterName = String(input.config?.broker?.brokerClusterName ?? "DefaultCluster");
+  const brokers = tries.run(() => resolveCluster(input, nodes, groups, clusterName));
+  const topics = brokers && tries.run(() => resolveTopics(src, input, groups));
+  const producers = brokers && tries.run(() => resolveClients(src, input, nodes, "producer"));
+  const consumers = producers && tries.run(() => resolveClients(src, input, nodes, "consumer"));
+  const faults = consumers && durationUs !== undefined ? tries.run(() => resolveFaults(src, input.faults ?? [], nodes, durationUs)) : undefined;
+  const expect = faults && tries.run(() => resolveExpectations(src, input.expect ?? [], { nodes, groups, faults }));
+
+  const err = tries.earliest();
+  if (err) throw err;
+  return {
+    file: meta.file, sha256: meta.sha256, name: input.name,
+    seed: meta.seed ?? input.seed ?? 1,
+    durationUs: durationUs!,
+    profile: input.profile === undefined ? "4.9" : (String(input.profile) as Scenario["profile"]),
+    config: cfg!, network: network!,
+    cluster: { nameservers: input.cluster.nameservers ?? 1, brokers: brokers! },
+    topics: topics!, producers: producers!, consumers: consumers!, faults: faults!, expect: expect!,
+  };
+}
+
+function runDuration(src: SourceMap, v: string | number): number {
+  const d = us(src, ["duration"], v);
+  if (d <= 0) throw src.error(["duration"], "the run needs a duration greater than 0");
+  return d;
+}
+
+function resolveCluster(input: ScenarioInput, nodes: Names, groups: Names, clusterName: string): BrokerGroupSpec[] {
+  const n = input.cluster.nameservers ?? 1;
+  for (let i = 0; i < n; i++) nodes.add(`ns-${i}`, ["cluster", "nameservers"], "NameServer node");
+  return input.cluster.brokers.map((b, i) => {
+    const path = ["cluster", "brokers", i, "name"];
+    groups.add(b.name, path, "broker group");
+    const slaves = b.slaves ?? 0;
+    for (let id = 0; id <= slaves; id++) nodes.add(`${b.name}-${id}`, path, "broker node");
+    return { name: b.name, slaves, cluster: b.cluster ?? clusterName };
+  });
+}
+
+function resolveTopics(src: SourceMap, input: ScenarioInput, groups: Names): TopicSpec[] {
+  const names = new Names(src, "topic");
+  return (input.topics ?? []).map((t, i) => {
+    names.add(t.name, ["topics", i, "name"], "topic");
+    t.brokers?.forEach((b, j) => groups.check(b, ["topics", i, "brokers", j]));
+    return {
+      name: t.name,
+      brokers: t.brokers ?? input.cluster.brokers.map((b) => b.name),
+      writeQueueNums: t.writeQueueNums ?? 8,
+      readQueueNums: t.readQueueNums ?? 8,
+      perm: t.perm ?? 6,
+    };
+  });
+}
+
+function resolveClients(src: SourceMap, input: ScenarioInput, nodes: Names, kind: "producer" | "consumer"): ClientGroupSpec[] {
+  const key = kind === "producer" ? "producers" : "consumers";
+  const seen = new Names(src, `${kind} group`);
+  return (input[key] ?? []).map((c, i) => {
+    const path = [key, i, "group"];
+    seen.add(c.group, path, `${kind} group`);
+    const instances = c.instances ?? 1;
+    for (let j = 0; j < instances; j++) nodes.add(`${c.group}-${j}`, path, `${kind} node`);
+    return { group: c.group, instances, topic: c.topic };
+  });
+}
+
+function resolveFaults(src: SourceMap, faults: FaultInput[], nodes: Names, durationUs: number): FaultSpec[] {
+  const names = new Names(src, "fault");
+  return faults.map((f, index) => {
+    const path: Path = ["faults", index];
+    if (f.name !== undefined) names.add(f.name, [...path, "name"], "fault name");
+    const atUs = us(src, [...path, "at"], f.at);
+    if (atUs > durationUs) throw src.error([...path, "at"], `${formatUs(atUs)} is after the end of the run (duration ${formatUs(durationUs)})`);
+    const base = { atUs, index, ...(f.name !== undefined ? { name: f.name } : {}), pos: src.pos(path) };
+    return { ...base, ...faultBody(src, f, path, nodes) } as FaultSpec;
+  });
+}
+
+type FaultBody = FaultSpec extends infer F ? (F extends FaultSpec ? Omit<F, "atUs" | "index" | "name" | "pos"> : never) : never;
+
+function faultBody(src: SourceMap, f: FaultInput, path: Path, nodes: Names): FaultBody {
+  switch (f.action) {
+    case "partition": {
+      const where = new Map<string, number>();
+      f.groups.forEach((g, gi) => g.forEach((n, ni) => {
+        const at = [...path, "groups", gi, ni];
+        nodes.check(n, at);
+        if (where.has(n)) throw src.error(at, `node "${n}" is already in group ${where.get(n)} (a node may be in only one group)`);
+        where.set(n, gi);
+      }));
+      return { action: "partition", groups: f.groups, oneWay: f.oneWay ?? false };
+    }
+    case "heal":
+      return { action: "heal" };
+    case "latency": {
+      const lat = distribution(src, [...path, "latency"], f.latency);
+      if (f.from !== undefined) nodes.check(f.from, [...path, "from"]);
+      if (f.to !== undefined) nodes.check(f.to, [...path, "to"]);
+      return { action: "latency", latency: lat.dist, latencyText: lat.text, ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) };
+    }
+    default:
+      f.nodes.forEach((n, i) => {
+        nodes.check(n, [...path, "nodes", i]);
+        if (f.nodes.indexOf(n) !== i) throw src.error([...path, "nodes", i], `node "${n}" is listed twice`);
+      });
+      return { action: f.action, nodes: f.nodes };
+  }
+}

@@ -1,0 +1,316 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { loadScenario, loadScenarioText } from "../sim/scenario/load.js";
+import { ScenarioError } from "../sim/scenario/errors.js";
+import { scenarioJsonSchemaText } from "../sim/scenario/jsonschema.js";
+import { suggest } from "../sim/scenario/didyoumean.js";
+// Duration wording belongs to sim/core/duration.ts; these tests only pin where it lands.
+import { formatUs, parseDurationUs } from "../sim/core/duration.js";
+
+const FULL = `# yaml-language-server: $schema=./schema.json
+name: broker power loss
+seed: 7
+duration: 10m
+profile: "5.3"
+config:
+  namesrv: { scanNotActiveBrokerInterval: 10s, brokerChannelExpiredTime: 120000 }
+  broker: { registerNameServerPeriod: 30s, brokerClusterName: C1, forceRegister: false }
+  client: { pollNameServerInterval: 1.5s, clientChannelMaxIdleTimeSeconds: 60 }
+network:
+  latency: { distribution: uniform, min: 200us, max: 2ms }
+  loss: 0.01
+cluster:
+  nameservers: 2
+  brokers:
+    - name: broker-a
+      slaves: 1
+    - name: broker-b
+      cluster: Other
+topics:
+  - name: TopicTest
+    brokers: [broker-a]
+    writeQueueNums: 4
+    readQueueNums: 2
+    perm: 4
+  - name: T2
+producers:
+  - { group: pg, instances: 2, topic: TopicTest }
+consumers:
+  - { group: cg, instances: 3, topic: NotDeclared }
+faults:
+  - { at: 61s, action: power-off, nodes: [broker-a-0], name: crash-a }
+  - { at: 5m, action: restart, nodes: [broker-a-0] }
+  - { at: 1m, action: partition, groups: [[broker-a-0], [ns-0, ns-1]], oneWay: true }
+  - { at: 2m, action: heal }
+  - { at: 2m, action: latency, latency: 50ms, from: broker-a-0, to: ns-0 }
+  - at: 3m
+    action: latency
+    latency: { distribution: lognormal, median: 1ms, sigma: 0.5 }
+expect:
+  - name: dropped 120-130 s after its last registration
+    happens: { type: ns.unregister, node: ns-0, broker: broker-a-0 }
+    after: { event: { type: ns.register, node: ns-0, broker: broker-a-0 }, which: last }
+    within: [120s, 130s]
+  - happens: { type: ns.unregister, broker: broker-a-0, reason: [expired, channel-closed] }
+    after: { fault: crash-a }
+    within: 10ms
+  - happens: { type: client.route, node: pg-0, publish: { excludes: broker-a } }
+    after: { at: 61s }
+    within: [0s, 40s]
+  - never: { type: ns.unregister, node: ns-1, brokerId: { not: 0 } }
+    between: [0s, 5m]
+  - count: { type: ns.register, node: ns-0, broker: broker-a-0 }
+    min: 3
+  - happens: { type: node.down, node: { in: [broker-a-0, broker-a-1] }, how: { exists: true } }
+    within: 2m
+  - happens: { type: fault, index: 1 }
+    after: { fault: 1 }
+`;
+
+describe("a valid scenario", () => {
+  const s = loadScenarioText(FULL, "full.yaml");
+
+  test("top level, profile and config in µs", () => {
+    expect(s).toMatchObject({ file: "full.yaml", name: "broker power loss", seed: 7, durationUs: 600_000_000, profile: "5.3" });
+    expect(s.sha256).toBe(createHash("sha256").update(FULL).digest("hex"));
+    expect(s.config).toEqual({
+      namesrv: { scanNotActiveBrokerInterval: 10_000_000, brokerChannelExpiredTime: 120_000_000 },
+      broker: { registerNameServerPeriod: 30_000_000, brokerClusterName: "C1", forceRegister: false },
+      client: { pollNameServerInterval: 1_500_000, clientChannelMaxIdleTimeSeconds: 60_000_000 },
+    });
+    expect(s.network).toEqual({ latency: { distribution: "uniform", min: 200, max: 2_000 }, latencyText: "uniform(200us..2ms)", loss: 0.01 });
+  });
+
+  test("cluster, topics and clients with defaults", () => {
+    expect(s.cluster).toEqual({
+      nameservers: 2,
+      brokers: [{ name: "broker-a", slaves: 1, cluster: "C1" }, { name: "broker-b", slaves: 0, cluster: "Other" }],
+    });
+    expect(s.topics).toEqual([
+      { name: "TopicTest", brokers: ["broker-a"], writeQueueNums: 4, readQueueNums: 2, perm: 4 },
+      { name: "T2", brokers: ["broker-a", "broker-b"], writeQueueNums: 8, readQueueNums: 8, perm: 6 },
+    ]);
+    expect(s.producers).toEqual([{ group: "pg", instances: 2, topic: "TopicTest" }]);
+    expect(s.consumers).toEqual([{ group: "cg", instances: 3, topic: "NotDeclared" }]);
+  });
+
+  test("faults keep file order and resolve", () => {
+    const pos = (line: number, col = 5) => ({ file: "full.yaml", line, col });
+    expect(s.faults).toEqual([
+      { index: 0, atUs: 61_000_000, name: "crash-a", pos: pos(32), action: "power-off", nodes: ["broker-a-0"] },
+      { index: 1, atUs: 300_000_000, pos: pos(33), action: "restart", nodes: ["broker-a-0"] },
+      { index: 2, atUs: 60_000_000, pos: pos(34), action: "partition", groups: [["broker-a-0"], ["ns-0", "ns-1"]], oneWay: true },
+      { index: 3, atUs: 120_000_000, pos: pos(35), action: "heal" },
+      { index: 4, atUs: 120_000_000, pos: pos(36), action: "latency", latency: { distribution: "fixed", value: 50_000 }, latencyText: "50ms", from: "broker-a-0", to: "ns-0" },
+      { index: 5, atUs: 180_000_000, pos: pos(37), action: "latency", latency: { distribution: "lognormal", median: 1_000, sigma: 0.5 }, latencyText: "lognormal(median=1ms,sigma=0.5)" },
+    ]);
+  });
+
+  test("expectations", () => {
+    const reg = { type: "ns.register", fields: { node: { op: "eq", value: "ns-0" }, broker: { op: "eq", value: "broker-a-0" } } };
+    expect(s.expect[0]).toEqual({
+      label: "dropped 120-130 s after its last registration", pos: { file: "full.yaml", line: 41, col: 5 }, kind: "happens",
+      filter: { ...reg, type: "ns.unregister" },
+      after: { kind: "event", filter: reg, which: "last" }, withinUs: [120_000_000, 130_000_000],
+    });
+    expect(s.expect[1]).toMatchObject({
+      label: `ns.unregister{broker=broker-a-0,reason in [expired,channel-closed]} within [${formatUs(0)},10ms] after fault crash-a (power-off)`,
+      filter: { type: "ns.unregister", fields: { reason: { op: "in", values: ["expired", "channel-closed"] } } },
+      after: { kind: "fault", index: 0 }, withinUs: [0, 10_000],
+    });
+    expect(s.expect[2]).toMatchObject({
+      filter: { fields: { publish: { op: "excludes", value: "broker-a" } } }, after: { kind: "at", us: 61_000_000 }, withinUs: [0, 40_000_000],
+    });
+    expect(s.expect[3]).toMatchObject({
+      kind: "never", betweenUs: [0, 300_000_000], label: `never ns.unregister{node=ns-1,brokerId!=0} between [${formatUs(0)},5m]`,
+      filter: { fields: { brokerId: { op: "not", value: 0 } } },
+    });
+    expect(s.expect[4]).toMatchObject({ kind: "count", min: 3, label: "count ns.register{node=ns-0,broker=broker-a-0} >= 3" });
+    expect(s.expect[4]).not.toHaveProperty("max");
+    // `within` without `after` is measured from t=0.
+    expect(s.expect[5]).toMatchObject({
+      after: { kind: "at", us: 0 }, withinUs: [0, 120_000_000],
+      filter: { fields: { node: { op: "in", values: ["broker-a-0", "broker-a-1"] }, how: { op: "exists", value: true } } },
+    });
+    expect(s.expect[6]).toMatchObject({ after: { kind: "fault", index: 1 }, filter: { fields: { index: { op: "eq", value: 1 } } } });
+  });
+});
+
+describe("defaults and profile", () => {
+  const MIN = "name: m\nduration: 30s\ncluster:\n  brokers:\n    - name: b\n";
+
+  test("a minimal scenario gets every default", () => {
+    const s = loadScenarioText(MIN, "m.yaml");
+    expect(s).toMatchObject({
+      seed: 1, profile: "4.9", durationUs: 30_000_000, config: { namesrv: {}, broker: {}, client: {} },
+      network: { latency: { distribution: "uniform", min: 200, max: 2_000 }, latencyText: "uniform(200us..2ms)", loss: 0 },
+      cluster: { nameservers: 1, brokers: [{ name: "b", slaves: 0, cluster: "DefaultCluster" }] },
+      topics: [], producers: [], consumers: [], faults: [], expect: [],
+    });
+  });
+
+  test.each([["4.9", "4.9"], ["5.3", "5.3"], ['"4.9"', "4.9"], ['"5.3"', "5.3"]])("profile: %s", (written, resolved) => {
+    expect(loadScenarioText(`${MIN}profile: ${written}\n`, "m.yaml").profile).toBe(resolved);
+  });
+
+  test("the seed override replaces the file's seed", () => {
+    expect(loadScenarioText(`${MIN}seed: 3\n`, "m.yaml", { seed: 42 }).seed).toBe(42);
+    expect(loadScenarioText(`${MIN}seed: 3\n`, "m.yaml").seed).toBe(3);
+  });
+
+  test("a plain duration latency is fixed; a bare number config is in RocketMQ's unit", () => {
+    const s = loadScenarioText(`${MIN}network: { latency: 1ms }\nconfig: { broker: { registerNameServerPeriod: 10000 } }\n`, "m.yaml");
+    expect(s.network).toMatchObject({ latency: { distribution: "fixed", value: 1_000 }, latencyText: "1ms" });
+    expect(s.config.broker).toEqual({ registerNameServerPeriod: 10_000_000 });
+  });
+
+  test("an idle time of 0 switches idle close off, as in Netty", () => {
+    const s = loadScenarioText(`${MIN}config: { namesrv: { serverChannelMaxIdleTimeSeconds: 0 } }\n`, "m.yaml");
+    expect(s.config.namesrv).toEqual({ serverChannelMaxIdleTimeSeconds: 0 });
+  });
+});
+
+const BASE = `name: t
+duration: 10m
+cluster:
+  nameservers: 2
+  brokers:
+    - name: broker-a
+      slaves: 1
+`;
+
+/** [what, YAML, the exact one-line message] */
+const BAD: [string, string, string][] = [
+  ["unknown key with a suggestion", BASE.replace("nameservers", "nameserver"),
+    't.yaml:4:3 cluster.nameserver: unknown key "nameserver" (did you mean "nameservers"?)'],
+  ["unknown key without a close match", `${BASE}colour: red\n`,
+    't.yaml:8:1 colour: unknown key "colour"; allowed keys: name, seed, duration, profile, config, network, cluster, topics, producers, consumers, faults, expect'],
+  ["bad duration", BASE.replace("10m", "10 minutes"),
+    `t.yaml:2:11 duration: ${parseDurationUs("10 minutes")}`],
+  ["bare number duration", BASE.replace("10m", "600"),
+    `t.yaml:2:11 duration: ${parseDurationUs(600)}`],
+  ["unknown node in a fault", `${BASE}faults:\n  - { at: 61s, action: power-off, nodes: [broker-a-2] }\n`,
+    't.yaml:9:43 faults[0].nodes[0]: no node "broker-a-2" (did you mean "broker-a-0"?); nodes are ns-0, ns-1, broker-a-0, broker-a-1'],
+  ["unknown fault action", `${BASE}faults:\n  - { at: 61s, action: powr-off, nodes: [broker-a-0] }\n`,
+    't.yaml:9:24 faults[0].action: unknown action "powr-off" (did you mean "power-off"?)'],
+  ["key not taken by that action", `${BASE}faults:\n  - { at: 2m, action: heal, nodes: [ns-0] }\n`,
+    't.yaml:9:29 faults[0].nodes: unknown key "nodes" for action "heal"; allowed keys: at, name, action'],
+  ["unknown brokerName in a topic", `${BASE}topics:\n  - { name: T, brokers: [broker-b] }\n`,
+    't.yaml:9:26 topics[0].brokers[0]: no broker group "broker-b" (did you mean "broker-a"?); broker groups are broker-a'],
+  ["duplicate broker name", `${BASE}    - name: broker-a\n`,
+    't.yaml:8:13 cluster.brokers[1].name: duplicate broker group "broker-a" (already defined at line 6)'],
+  ["node name clash", `${BASE}producers:\n  - { group: ns, instances: 2, topic: T }\n`,
+    't.yaml:9:14 producers[0].group: producer node "ns-0" clashes with NameServer node "ns-0" (already defined at line 4)'],
+  ["unknown distribution", `${BASE}network:\n  latency: { distribution: unifrom, min: 1ms, max: 2ms }\n`,
+    't.yaml:9:28 network.latency.distribution: unknown distribution "unifrom" (did you mean "uniform"?)'],
+  ["distribution min above max", `${BASE}network:\n  latency: { distribution: uniform, min: 3ms, max: 2ms }\n`,
+    't.yaml:9:52 network.latency.max: max (2ms) is smaller than min (3ms)'],
+  ["missing required key", BASE.replace("    - name: broker-a\n      slaves: 1\n", "    - slaves: 2\n"),
+    't.yaml:6:7 cluster.brokers[0]: missing required key "name"'],
+  ["missing top-level key", BASE.replace("duration: 10m\n", ""),
+    't.yaml:1:1 (root): missing required key "duration"'],
+  ["unknown event type", `${BASE}expect:\n  - happens: { type: ns.unregistr, node: ns-0 }\n`,
+    't.yaml:9:22 expect[0].happens.type: unknown event type "ns.unregistr" (did you mean "ns.unregister"?)'],
+  ["unknown filter field for that type", `${BASE}expect:\n  - happens: { type: ns.unregister, reson: expired }\n`,
+    't.yaml:9:37 expect[0].happens.reson: unknown key "reson" for event type ns.unregister (did you mean "reason"?)'],
+  ["unknown node in a filter", `${BASE}expect:\n  - never: { type: ns.register, node: ns-2 }\n`,
+    't.yaml:9:39 expect[0].never.node: no node "ns-2" (did you mean "ns-0"?); nodes are ns-0, ns-1, broker-a-0, broker-a-1, scenario'],
+  ["within without happens", `${BASE}expect:\n  - never: { type: ns.unregister }\n    within: 10s\n`,
+    't.yaml:10:5 expect[0].within: "within" only works with happens (this item uses never)'],
+  ["reference to an unknown fault", `${BASE}faults:\n  - { name: crash-a, at: 1m, action: crash, nodes: [broker-a-0] }\nexpect:\n  - happens: { type: ns.unregister }\n    after: { fault: crash-b }\n`,
+    't.yaml:12:21 expect[0].after.fault: no fault named "crash-b" (did you mean "crash-a"?); named faults are crash-a'],
+  ["YAML syntax error", `${BASE}faults: [\n`,
+    't.yaml:9:1 (yaml): YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  ["YAML duplicate key", `${BASE}duration: 5m\n`,
+    't.yaml:8:1 (yaml): YAML syntax error: Map keys must be unique'],
+  ["config key typo", `${BASE}config:\n  namesrv: { scanNotActiveBrokerIntrval: 10s }\n`,
+    't.yaml:9:14 config.namesrv.scanNotActiveBrokerIntrval: unknown key "scanNotActiveBrokerIntrval" in config.namesrv (did you mean "scanNotActiveBrokerInterval"?)'],
+  ["config time must be positive", `${BASE}config:\n  broker: { registerNameServerPeriod: 0s }\n`,
+    't.yaml:9:39 config.broker.registerNameServerPeriod: must be greater than 0, got "0s"'],
+  ["value of the wrong type", BASE.replace("slaves: 1", "slaves: one"),
+    't.yaml:7:15 cluster.brokers[0].slaves: expected a number, got "one"'],
+  ["integer expected", BASE.replace("slaves: 1", "slaves: 1.5"),
+    't.yaml:7:15 cluster.brokers[0].slaves: expected an integer, got 1.5'],
+  ["unknown profile", `${BASE}profile: "5.0"\n`,
+    't.yaml:8:10 profile: unknown profile "5.0" (use "4.9" or "5.3")'],
+  ["fault after the end of the run", `${BASE}faults:\n  - { at: 11m, action: heal }\n`,
+    't.yaml:9:11 faults[0].at: 11m is after the end of the run (duration 10m)'],
+  ["node in two partition groups", `${BASE}faults:\n  - { at: 1m, action: partition, groups: [[ns-0, ns-1], [ns-1]] }\n`,
+    't.yaml:9:58 faults[0].groups[1][0]: node "ns-1" is already in group 0 (a node may be in only one group)'],
+  ["two kinds in one expectation", `${BASE}expect:\n  - happens: { type: node.up }\n    never: { type: node.up }\n`,
+    't.yaml:10:12 expect[0].never: use only one of happens, never, count per item (this one already has happens)'],
+  ["count without bounds", `${BASE}expect:\n  - count: { type: ns.register }\n`,
+    't.yaml:9:5 expect[0]: count needs min, max or equals'],
+  ["matcher typo", `${BASE}expect:\n  - happens: { type: client.route, publish: { exclude: broker-a } }\n`,
+    't.yaml:9:47 expect[0].happens.publish.exclude: unknown key "exclude" in a field matcher (did you mean "excludes"?)'],
+  ["filtering on time", `${BASE}expect:\n  - never: { type: node.up, t: 5 }\n`,
+    't.yaml:9:29 expect[0].never.t: the event time "t" cannot be filtered on (use between: or within: for time windows)'],
+  ["not a mapping at all", "- just\n- a list\n",
+    't.yaml:1:1 (root): expected a mapping (key: value), got a list'],
+];
+
+describe("bad scenarios give one exact line", () => {
+  test.each(BAD)("%s", (_what, yaml, message) => {
+    let err: unknown;
+    try {
+      loadScenarioText(yaml, "t.yaml");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).message).toBe(message);
+    expect(message).not.toContain("\n");
+  });
+
+  test("the error reported is the first in the file, not in schema order", () => {
+    const yaml = `name: t\nduration: 10m\nfaults:\n  - { at: 1s, action: explode }\ncluster:\n  nameserver: 1\n  brokers: [{ name: b }]\n`;
+    expect(() => loadScenarioText(yaml, "t.yaml")).toThrow(/^t\.yaml:4:23 faults\[0\]\.action: unknown action "explode"/);
+  });
+
+  test("the error carries its parts", () => {
+    try {
+      loadScenarioText(BASE.replace("10m", "10x"), "t.yaml");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ file: "t.yaml", line: 2, col: 11, keyPath: "duration" });
+    }
+  });
+});
+
+describe("loading files", () => {
+  const dir = "test/fixtures/scenarios";
+
+  test("a file on disk, hashed from its bytes", () => {
+    const s = loadScenario(`${dir}/minimal.yaml`);
+    expect(s).toMatchObject({ file: `${dir}/minimal.yaml`, name: "minimal", durationUs: 60_000_000 });
+    expect(s.sha256).toBe(createHash("sha256").update(readFileSync(`${dir}/minimal.yaml`)).digest("hex"));
+  });
+
+  test("a bad file points into the file", () => {
+    expect(() => loadScenario(`${dir}/bad-fault-node.yaml`)).toThrow(
+      `${dir}/bad-fault-node.yaml:12:13 faults[0].nodes[0]: no node "broker-a-2" (did you mean "broker-a-0"?); nodes are ns-0, ns-1, broker-a-0, broker-a-1`,
+    );
+  });
+
+  test("an unreadable file", () => {
+    expect(() => loadScenario(`${dir}/nope.yaml`)).toThrow(`${dir}/nope.yaml:1:1 (file): cannot read the scenario file (no such file)`);
+  });
+});
+
+test("did-you-mean only suggests close names", () => {
+  expect(suggest("nameserver", ["nameservers", "brokers"])).toBe("nameservers");
+  expect(suggest("porfile", ["profile"])).toBe("profile");
+  expect(suggest("x", ["at", "name"])).toBeUndefined();
+  expect(suggest("topics", ["faults", "expect"])).toBeUndefined();
+});
+
+test("scenarios/schema.json is up to date", () => {
+  let onDisk = "";
+  try {
+    onDisk = readFileSync("scenarios/schema.json", "utf8");
+  } catch {
+    // reported below
+  }
+  expect(onDisk, "scenarios/schema.json is stale: regenerate it with `npx rocketsim schema > scenarios/schema.json`").toBe(scenarioJsonSchemaText());
+});
