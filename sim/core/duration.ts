@@ -2,7 +2,9 @@
 // "1h"); inside the simulator every time is an integer count of microseconds.
 
 const UNIT_US: Record<string, number> = { us: 1, ms: 1_000, s: 1_000_000, m: 60_000_000, h: 3_600_000_000 };
-const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h)\s*$/;
+// One or more number+unit parts, largest first by convention: "1h30m", "3m30s", "1.5ms".
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:us|ms|h|m|s))+$/;
+const PART_RE = /(\d+(?:\.\d+)?)(us|ms|h|m|s)/g;
 
 /** Parse "1.5ms" into 1500 (µs). Returns an error string instead of throwing. */
 export function parseDurationUs(text: string | number): number | string {
@@ -10,9 +12,11 @@ export function parseDurationUs(text: string | number): number | string {
     if (text === 0) return 0;
     return `a duration needs a unit, e.g. "${text}ms" or "${text}s"`;
   }
-  const m = DURATION_RE.exec(text);
-  if (!m) return `"${text}" is not a duration (use a number and a unit: us, ms, s, m, h — e.g. "500us", "1.5ms", "10s")`;
-  const us = Number(m[1]) * UNIT_US[m[2]];
+  const compact = text.trim();
+  if (!DURATION_RE.test(compact))
+    return `"${text}" is not a duration (use a number and a unit: us, ms, s, m, h — e.g. "500us", "1.5ms", "10s", "3m30s")`;
+  let us = 0;
+  for (const m of compact.matchAll(PART_RE)) us += Number(m[1]) * UNIT_US[m[2]];
   if (!Number.isFinite(us)) return `"${text}" is too large`;
   return Math.round(us);
 }

@@ -1,0 +1,87 @@
+// Route table cases after RocketMQ's RouteInfoManagerNewTest / RouteInfoManagerBrokerRegisterTest.
+import { describe, expect, it } from "vitest";
+import * as ri from "../sim/namesrv/routeinfo.js";
+import { publishBrokers, subscribeBrokers } from "../sim/client/route.js";
+
+const topic = (name: string, q = 4, perm = 6): ri.TopicConfig =>
+  ({ topicName: name, readQueueNums: q, writeQueueNums: q, perm, topicSysFlag: 0 });
+const reg = (brokerName: string, id: number, addr: string, topics: ri.TopicConfig[], channelId = id + 100): ri.RegisterRequest => ({
+  clusterName: "DefaultCluster", brokerAddr: addr, brokerName, brokerId: id, haServerAddr: addr.replace("10911", "10912"),
+  topicConfigs: topics, dataVersion: { timestamp: 1, counter: 0 }, channelId,
+});
+
+describe("RouteInfoManager", () => {
+  it("registers master and slave; only the master shapes queue data", () => {
+    const t = ri.emptyTables();
+    expect(ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 0, 120).first).toBe(true);
+    const slave = ri.registerBroker(t, reg("a", 1, "1.1.1.2:10911", [topic("T", 8), topic("OnlySlave")]), 0, 120);
+    expect(slave.masterAddr).toBe("1.1.1.1:10911");
+    expect(slave.haServerAddr).toBe("1.1.1.1:10912");
+    const route = ri.pickupTopicRouteData(t, "T")!;
+    expect(route.queueDatas).toEqual([{ brokerName: "a", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]);
+    expect(route.brokerDatas[0].brokerAddrs).toEqual({ 0: "1.1.1.1:10911", 1: "1.1.1.2:10911" });
+    expect(ri.pickupTopicRouteData(t, "OnlySlave")).toBeNull();
+  });
+
+  it("master gone, slave alive: queue data stays, no publish queues, subscribe queues remain", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 0, 120);
+    ri.registerBroker(t, reg("a", 1, "1.1.1.2:10911", [topic("T")]), 0, 120);
+    const r = ri.removeBrokerAddr(t, "1.1.1.1:10911");
+    expect(r.removed).toEqual([{ brokerAddr: "1.1.1.1:10911", brokerName: "a", brokerId: 0 }]);
+    expect(r.deletedTopics).toEqual([]);
+    const route = ri.pickupTopicRouteData(t, "T")!;
+    expect(publishBrokers(route)).toEqual([]);
+    expect(subscribeBrokers(route)).toEqual(["a"]);
+  });
+
+  it("last address of the last brokerName gone: the topic is deleted (TOPIC_NOT_EXIST)", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 0, 120);
+    ri.registerBroker(t, reg("b", 0, "1.1.1.3:10911", [topic("T"), topic("OnlyB")]), 0, 120);
+    expect(ri.removeBrokerAddr(t, "1.1.1.3:10911").deletedTopics).toEqual(["OnlyB"]);
+    expect(ri.pickupTopicRouteData(t, "T")!.queueDatas.map((q) => q.brokerName)).toEqual(["a"]);
+    expect(ri.unregisterBroker(t, "DefaultCluster", "1.1.1.1:10911", "a", 0).deletedTopics).toEqual(["T"]);
+    expect(ri.pickupTopicRouteData(t, "T")).toBeNull();
+    expect(t.clusterAddrTable.size).toBe(0);
+  });
+
+  it("switchBrokerRole: a slave re-registering as id 0 replaces its id-1 entry (same ip:port once)", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 0, 120);
+    ri.registerBroker(t, reg("a", 1, "1.1.1.2:10911", [topic("T")]), 0, 120);
+    ri.removeBrokerAddr(t, "1.1.1.1:10911");
+    ri.registerBroker(t, reg("a", 0, "1.1.1.2:10911", [topic("T")]), 0, 120);
+    expect(ri.pickupTopicRouteData(t, "T")!.brokerDatas[0].brokerAddrs).toEqual({ 0: "1.1.1.2:10911" });
+  });
+
+  it("re-registration that omits a topic keeps it (deleteTopicWithBrokerRegistration=false)", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T"), topic("U")]), 0, 120);
+    ri.registerBroker(t, { ...reg("a", 0, "1.1.1.1:10911", [topic("T")]), dataVersion: { timestamp: 1, counter: 1 } }, 10, 120);
+    expect(ri.pickupTopicRouteData(t, "U")).not.toBeNull();
+  });
+
+  it("expiry compares last registration + timeout strictly before now", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 1000, 120);
+    expect(ri.expiredBrokers(t, 1120)).toEqual([]);
+    expect(ri.expiredBrokers(t, 1121)).toEqual(["1.1.1.1:10911"]);
+  });
+
+  it("finds the broker registered on a channel; other channels find nothing", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")], 7), 0, 120);
+    expect(ri.addrOfChannel(t, 7)).toBe("1.1.1.1:10911");
+    expect(ri.addrOfChannel(t, 8)).toBeNull();
+  });
+
+  it("publish view needs write perm and a master; subscribe view needs read perm", () => {
+    const t = ri.emptyTables();
+    ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T", 4, 4)]), 0, 120); // read-only
+    ri.registerBroker(t, reg("b", 0, "1.1.1.3:10911", [topic("T", 4, 2)]), 0, 120); // write-only
+    const route = ri.pickupTopicRouteData(t, "T")!;
+    expect(publishBrokers(route)).toEqual(["b"]);
+    expect(subscribeBrokers(route)).toEqual(["a"]);
+  });
+});
