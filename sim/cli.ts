@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
         console.log("usage: rocketsim view <trace.jsonl>\n\nServes the replay page on 127.0.0.1 with the trace loaded and prints its URL; Ctrl-C stops.");
         return rest.includes("--help") ? 0 : 2;
       }
-      const { viewCommand } = await import("./view/server.js");
+      const { viewCommand } = await loadViewer("./view/server.js");
       return viewCommand(rest[0]);
     }
     default: {
@@ -70,3 +70,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = 70;
   },
 );
+
+/** The replay page's server is loaded only when asked for (it pulls in the built page). */
+async function loadViewer(path: string): Promise<{ viewCommand(tracePath: string): Promise<number> }> {
+  return (await import(path)) as { viewCommand(tracePath: string): Promise<number> };
+}

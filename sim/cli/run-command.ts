@@ -65,7 +65,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (a.flags.has("json")) console.log(JSON.stringify(jsonSummary(summary, wallS, tracePath), null, 2));
   else console.log(formatSummary(summary, wallS, tracePath, notable));
   if (a.flags.has("view") && tracePath) {
-    const { viewCommand } = await import("../view/server.js");
+    const { viewCommand } = await loadViewer("../view/server.js");
     await viewCommand(tracePath);
   }
   return exitCode(summary);
@@ -114,4 +114,9 @@ async function checkDeterminism(scn: Scenario, untilUs: number | undefined, maxE
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The replay page's server is loaded only when asked for (it pulls in the built page). */
+async function loadViewer(path: string): Promise<{ viewCommand(tracePath: string): Promise<number> }> {
+  return (await import(path)) as { viewCommand(tracePath: string): Promise<number> };
 }

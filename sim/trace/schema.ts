@@ -70,6 +70,29 @@ export const TraceEvent = z.discriminatedUnion("type", [
     /** brokerNames consumers can read from (readable). */
     subscribe: z.array(z.string()).optional(),
     error: z.literal("TOPIC_NOT_EXIST").optional() }),
+  // ---- messages (issue: data plane). `msgId` is the client's uniq key (32 hex).
+  // A producer's application calls send (once per message, whatever the retries).
+  z.object({ ...base, type: z.literal("send"), group: z.string(), msgId: z.string(), topic: z.string(),
+    tags: z.string().optional(), keys: z.string().optional(), size: z.number() }),
+  // The send call returned: a SendStatus (stored on the master) or an error.
+  z.object({ ...base, type: z.literal("send.result"), msgId: z.string(), topic: z.string(),
+    status: z.string(), // SEND_OK | FLUSH_DISK_TIMEOUT | FLUSH_SLAVE_TIMEOUT | SLAVE_NOT_AVAILABLE | an error name
+    stored: z.boolean(), // true for the four SendStatus values: the master stored it
+    brokerName: z.string().optional(), queueId: z.number().optional(), queueOffset: z.number().optional(),
+    offsetMsgId: z.string().optional(), attempts: z.number(), latencyUs: z.number() }),
+  // A broker appended a message to its CommitLog (node = broker).
+  z.object({ ...base, type: z.literal("store"), msgId: z.string(), topic: z.string(), queueId: z.number(),
+    queueOffset: z.number(), commitLogOffset: z.number() }),
+  // A consumer's listener got a message (node = consumer).
+  z.object({ ...base, type: z.literal("consume"), group: z.string(), msgId: z.string(), topic: z.string(),
+    brokerName: z.string(), queueId: z.number(), queueOffset: z.number(), bornUs: z.number(),
+    reconsumeTimes: z.number() }),
+  // A consumer's rebalance changed what it owns: the full list now owned.
+  z.object({ ...base, type: z.literal("rebalance"), group: z.string(), topic: z.string(),
+    queues: z.array(z.object({ brokerName: z.string(), queueId: z.number() })) }),
+  // A broker stored a consumer offset (node = broker).
+  z.object({ ...base, type: z.literal("offset.commit"), group: z.string(), topic: z.string(),
+    queueId: z.number(), offset: z.number() }),
   z.object({ ...base, type: z.literal("run.end"), reason: z.string(), events: z.number() }),
 ]);
 export type TraceEvent = z.infer<typeof TraceEvent>;
