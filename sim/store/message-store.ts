@@ -1,0 +1,287 @@
+// A broker's message store (ST/DefaultMessageStore.java + CommitLog#asyncPutMessage).
+// One instance per broker process; its data (store-files.ts) and disk (disk.ts) live on
+// the node and outlive the process.
+//
+// Fault model:
+// - crash: pending puts die with the process (their callbacks never run); everything
+//   appended survives; start() on a new process recovers: dispatches what was not yet
+//   dispatched and re-arms the flush services.
+// - power loss: onPowerLoss(node) (store-files.ts) drops what was not fsynced.
+// - pause: the store's timers (write completion, dispatch, flush loops) wait.
+// - disk faults (disk.ts): slow (puts queue behind slow writes: a write holding the put
+//   lock > osPageCacheBusyTimeOutMills = 1 s makes new puts fail OS_PAGE_CACHE_BUSY,
+//   DefaultMessageStore#isOSPageCacheBusy), full (SERVICE_NOT_AVAILABLE: RunningFlags
+//   DISK_FULL makes the store not writeable, DefaultMessageStore#checkStoreStatus in
+//   4.9.8, HookUtils#checkBeforePutMessage in 5.x), fail (the append answers
+//   `diskFailStatus`, default CREATE_MAPPED_FILE_FAILED — RocketMQ swallows mmap write
+//   errors; the first visible failure of a dead disk is creating/mapping a file — and
+//   fsyncs fail, see flush.ts).
+//
+// Puts are serialized (CommitLog putMessageLock). With zero write latency a put
+// completes synchronously inside putMessage (ASYNC_FLUSH: PUT_OK at once).
+
+import type { Node } from "../core/node.js";
+import type { RandomStreams } from "../core/random.js";
+import { diskOf, type Disk, type DiskOptions } from "./disk.js";
+import { FlushService } from "./flush.js";
+import { KeyIndex } from "./key-index.js";
+import { baseProps, storedSize } from "./msg-codec.js";
+import { ReputService } from "./reput.js";
+import { storeFilesOf, type MinOffsetFn, type StoreFiles, type StoreStats } from "./store-files.js";
+import { readMessages, type ReadLimits } from "./read.js";
+import type { ArriveListener, GetResult, PutDone, PutRequest, PutResult, PutStatus, StoredMessage, TagsFilter } from "./types.js";
+
+export type BrokerRole = "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
+
+export interface MessageStoreOptions extends Partial<ReadLimits> {
+  streams: RandomStreams;
+  disk?: DiskOptions;
+  /** Changes defaults that differ by version (5.3: no flush while the disk is full). */
+  profile?: "4.9" | "5.3";
+  flushDiskType?: "ASYNC_FLUSH" | "SYNC_FLUSH";
+  flushIntervalCommitLogUs?: number; // 500 ms
+  flushCommitLogLeastPages?: number; // 4
+  flushCommitLogThoroughIntervalUs?: number; // 10 s
+  syncFlushTimeoutUs?: number; // 5 s
+  brokerRole?: BrokerRole;
+  maxMessageSize?: number; // 4 MiB
+  osPageCacheBusyTimeOutUs?: number; // 1 s
+  messageIndexEnable?: boolean; // true
+  maxIndexEntries?: number; // 100 000 (see key-index.ts)
+  retainPerQueue?: number; // 10 000 (see store-files.ts)
+  commitLogRetain?: number; // 65 536
+  /** A retention pass runs every this many appends. Default 32 768. */
+  retainEveryAppends?: number;
+  clusterName?: string; // for the CLUSTER property in the stored size
+  reputDelayUs?: number; // 1 ms
+  diskFailStatus?: PutStatus;
+  /** Slaves correct a pull's next offset only with this (nextOffsetCorrection). Default false. */
+  offsetCheckInSlave?: boolean;
+}
+
+export class MessageStore {
+  readonly files: StoreFiles;
+  readonly disk: Disk;
+  role: BrokerRole;
+  private readonly flush: FlushService;
+  private readonly reput: ReputService;
+  private readonly limits: ReadLimits;
+  private readonly maxMessageSize: number;
+  private readonly busyUs: number;
+  private readonly baseProps: number;
+  private readonly failStatus: PutStatus;
+  private readonly retainEvery: number;
+  private minOffsetFn: MinOffsetFn = () => undefined;
+  private sinceRetain = 0;
+  private shut = false;
+  // The put lock: writes in progress (only used when writes take time).
+  private writing = false;
+  private writeStartUs = 0;
+  private wReq: PutRequest[] = [];
+  private wDone: PutDone[] = [];
+  private wHead = 0;
+  private lastGroup: string | undefined = undefined;
+  private lastGroupIdx = -1;
+
+  constructor(private readonly node: Node, private readonly opts: MessageStoreOptions) {
+    this.files = storeFilesOf(node);
+    this.disk = diskOf(node);
+    this.disk.configure(opts.disk ?? {}, opts.streams.get(`disk/${node.name}`));
+    this.role = opts.brokerRole ?? "ASYNC_MASTER";
+    this.flush = new FlushService(node, this.files.log, this.disk, {
+      flushDiskType: opts.flushDiskType ?? "ASYNC_FLUSH",
+      flushIntervalCommitLogUs: opts.flushIntervalCommitLogUs ?? 500_000,
+      flushCommitLogLeastPages: opts.flushCommitLogLeastPages ?? 4,
+      flushCommitLogThoroughIntervalUs: opts.flushCommitLogThoroughIntervalUs ?? 10_000_000,
+      syncFlushTimeoutUs: opts.syncFlushTimeoutUs ?? 5_000_000,
+      skipFlushWhenDiskFull: (opts.profile ?? "4.9") === "5.3",
+    });
+    this.reput = new ReputService(node, this.files, opts.reputDelayUs ?? 1000);
+    this.limits = {
+      maxTransferCountOnMessageInMemory: opts.maxTransferCountOnMessageInMemory ?? 32,
+      maxTransferBytesOnMessageInMemory: opts.maxTransferBytesOnMessageInMemory ?? 256 * 1024,
+      maxTransferCountOnMessageInDisk: opts.maxTransferCountOnMessageInDisk ?? 8,
+      maxTransferBytesOnMessageInDisk: opts.maxTransferBytesOnMessageInDisk ?? 64 * 1024,
+      maxFilterMessageSize: opts.maxFilterMessageSize ?? 16_000,
+      hotBytes: opts.hotBytes ?? Math.floor(16 * 2 ** 30 * 0.4),
+      cqFileEntries: opts.cqFileEntries ?? 300_000,
+    };
+    this.maxMessageSize = opts.maxMessageSize ?? 4 * 1024 * 1024;
+    this.busyUs = opts.osPageCacheBusyTimeOutUs ?? 1_000_000;
+    this.baseProps = baseProps(opts.clusterName ?? "DefaultCluster");
+    this.failStatus = opts.diskFailStatus ?? "CREATE_MAPPED_FILE_FAILED";
+    this.retainEvery = opts.retainEveryAppends ?? 32_768;
+    if ((opts.messageIndexEnable ?? true) && this.files.index === null) this.files.index = new KeyIndex(opts.maxIndexEntries ?? 100_000);
+  }
+
+  /** Arm the services on the current process; after a restart, recover first. */
+  start(): void {
+    this.reput.dispatchAll(false); // recovery: re-put what the last process had not dispatched
+    this.flush.start();
+  }
+
+  /** Clean shutdown: puts refused, everything flushed and dispatched (instantly). */
+  shutdown(): void {
+    this.shut = true;
+    this.files.log.markFlushed(this.files.log.writePos);
+    this.reput.dispatchAll(false);
+  }
+
+  onArrive(listener: ArriveListener): void {
+    this.reput.listeners.push(listener);
+  }
+
+  /** Who still needs which offsets (consumer groups, schedule service…), for retention. */
+  setRetentionSource(fn: MinOffsetFn): void {
+    this.minOffsetFn = fn;
+  }
+
+  /** One retention pass now; returns the ConsumeQueue entries dropped. */
+  retain(): number {
+    this.sinceRetain = 0;
+    return this.files.retain(this.minOffsetFn, { retainPerQueue: this.opts.retainPerQueue, commitLogRetain: this.opts.commitLogRetain });
+  }
+
+  evictBelow(topic: string, queueId: number, offset: number): number {
+    return this.files.evictBelow(topic, queueId, offset);
+  }
+
+  stats(): StoreStats & { syncWaiting: number; writeQueue: number } {
+    return { ...this.files.stats(), syncWaiting: this.flush.waiting, writeQueue: this.wDone.length - this.wHead };
+  }
+
+  // ---- put -------------------------------------------------------------------------
+
+  /** DefaultMessageStore#isOSPageCacheBusy: the current write has held the put lock > 1 s. */
+  isOSPageCacheBusy(): boolean {
+    if (!this.writing) return false;
+    const diff = this.node.engine.nowUs - this.writeStartUs;
+    return diff > this.busyUs && diff < 10_000_000_000;
+  }
+
+  private checkStoreStatus(req: PutRequest): PutStatus | null {
+    if (this.shut || this.role === "SLAVE" || this.disk.full) return "SERVICE_NOT_AVAILABLE";
+    if (req.topic.length > 127) return "MESSAGE_ILLEGAL"; // checkMessage: topic length > Byte.MAX_VALUE
+    if (this.isOSPageCacheBusy()) return "OS_PAGE_CACHE_BUSY";
+    if (req.bodySize > this.maxMessageSize) return "MESSAGE_ILLEGAL"; // MessageExtEncoder#encode
+    return null;
+  }
+
+  /** Append a message; `done` may run synchronously (ASYNC_FLUSH, instant writes). */
+  putMessage(req: PutRequest, done: PutDone): void {
+    const st = this.checkStoreStatus(req);
+    if (st !== null) { done(st); return; }
+    if (!this.writing && this.disk.instantWrites) { this.append(req, done); return; }
+    this.wReq.push(req);
+    this.wDone.push(done);
+    if (!this.writing) this.startWrite();
+  }
+
+  private startWrite(): void {
+    this.writing = true;
+    this.writeStartUs = this.node.engine.nowUs;
+    this.node.after(this.disk.writeUs(), this.writeDone);
+  }
+
+  private writeDone = (): void => {
+    const i = this.wHead++;
+    const req = this.wReq[i], done = this.wDone[i];
+    this.wReq[i] = undefined!;
+    this.wDone[i] = undefined!;
+    if (this.wHead >= 1024 && this.wHead * 2 >= this.wDone.length) {
+      this.wReq.splice(0, this.wHead); this.wDone.splice(0, this.wHead); this.wHead = 0;
+    }
+    this.append(req, done);
+    if (this.wHead < this.wDone.length) this.startWrite();
+    else this.writing = false;
+  };
+
+  private append(req: PutRequest, done: PutDone): void {
+    if (this.disk.failed) { done(this.failStatus); return; }
+    if (this.disk.full) { done("SERVICE_NOT_AVAILABLE"); return; }
+    const files = this.files, cq = files.cqs.getOrCreate(req.topic, req.queueId);
+    let tagIdx = cq.lastTagIdx;
+    if (req.tags !== cq.lastTag) { tagIdx = files.tags.idx(req.tags); cq.lastTag = req.tags; cq.lastTagIdx = tagIdx; }
+    const now = this.node.engine.nowUs;
+    const tagsCode = req.deliverAfterUs !== undefined ? now + req.deliverAfterUs : tagIdx < 0 ? 0 : files.tags.hash[tagIdx];
+    let groupIdx = -1;
+    if (req.producerGroup !== undefined) {
+      if (req.producerGroup !== this.lastGroup) { this.lastGroup = req.producerGroup; this.lastGroupIdx = files.groups.idx(req.producerGroup); }
+      groupIdx = this.lastGroupIdx;
+    }
+    const size = storedSize(req.bodySize, cq.topicLen, this.baseProps, req.tags, req.keys, req.props);
+    const phy = files.log.append(cq.id, cq.nextOffset, size);
+    const qoff = cq.append(req, phy, size, tagIdx, tagsCode, groupIdx, now);
+    this.reput.kick();
+    if (++this.sinceRetain >= this.retainEvery) this.retain();
+    const r: PutResult = { commitLogOffset: phy, queueOffset: qoff, storeUs: now, storeSize: size };
+    if (this.flush.sync && req.waitStoreMsgOK !== false) this.flush.waitFor(phy + size, r, done);
+    else { this.flush.noteDirty(); done("PUT_OK", r); }
+  }
+
+  // ---- get -------------------------------------------------------------------------
+
+  /** DefaultMessageStore#getMessage (statuses, batch limits, tag filtering on the CQ). */
+  getMessage(topic: string, queueId: number, offset: number, maxMsgNums: number, filter: TagsFilter = null): GetResult {
+    const correct = this.role !== "SLAVE" || this.opts.offsetCheckInSlave === true;
+    return readMessages(this.files, this.files.cqs.get(topic, queueId), offset, maxMsgNums, filter, this.limits, correct);
+  }
+
+  getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.files.cqs.get(topic, queueId)?.maxOffset ?? 0;
+  }
+
+  getMinOffsetInQueue(topic: string, queueId: number): number {
+    return this.files.cqs.get(topic, queueId)?.minOffset ?? 0;
+  }
+
+  /** Messages whose KEYS contain `key` (newest first, still held ones only). */
+  queryByKey(topic: string, key: string, max = 32): StoredMessage[] {
+    const f = this.files, out: StoredMessage[] = [];
+    for (const h of f.index?.query(topic, key, max) ?? []) {
+      const cq = f.cqs.byId[h.cqId];
+      if (h.queueOffset >= cq.minOffset && h.queueOffset < cq.maxOffset) out.push(cq.read(h.queueOffset, f.tags, f.groups));
+    }
+    return out;
+  }
+
+  // ---- replication seam (HA, a later issue) --------------------------------------------
+
+  get maxPhyOffset(): number { return this.files.log.writePos; }
+  get minPhyOffset(): number { return this.files.log.minPhyOffset; }
+  get flushedPhyOffset(): number { return this.files.log.flushedPos; }
+
+  /**
+   * Master side: records from physical offset `phy` (a record boundary) on, at least one
+   * and up to `maxBytes` (haTransferBatchSize = 32 KiB). null if `phy` is not held.
+   */
+  readCommitLog(phy: number, maxBytes: number): StoredMessage[] | null {
+    const f = this.files, log = f.log;
+    if (phy === log.writePos) return [];
+    let idx = log.indexOf(phy);
+    if (idx < 0) return null;
+    const out: StoredMessage[] = [];
+    let bytes = 0;
+    for (; idx < log.count; idx++) {
+      const cq = f.cqs.byId[log.cqAt(idx)], qoff = log.queueOffsetAt(idx);
+      if (!cq.holds(qoff)) return out.length > 0 ? out : null;
+      const size = cq.sizeAt(qoff);
+      if (out.length > 0 && bytes + size > maxBytes) break;
+      out.push(cq.read(qoff, f.tags, f.groups));
+      bytes += size;
+    }
+    return out;
+  }
+
+  /** Slave side: append a record replicated from the master, at the same offsets. */
+  appendReplicated(m: StoredMessage): boolean {
+    const f = this.files, cq = f.cqs.getOrCreate(m.topic, m.queueId);
+    if (m.commitLogOffset !== f.log.writePos || m.queueOffset !== cq.nextOffset) return false;
+    f.log.append(cq.id, cq.nextOffset, m.storeSize);
+    cq.append(m, m.commitLogOffset, m.storeSize, f.tags.idx(m.tags), m.tagsCode, f.groups.idx(m.producerGroup), m.storeUs);
+    this.reput.kick();
+    this.flush.noteDirty();
+    if (++this.sinceRetain >= this.retainEvery) this.retain();
+    return true;
+  }
+}
