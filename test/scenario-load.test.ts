@@ -68,6 +68,21 @@ expect:
     after: { fault: 1 }
 `;
 
+const DEFAULT_DISK = {
+  writeLatency: { distribution: "fixed", value: 20 },
+  fsyncLatency: { distribution: "lognormal", median: 2_000, sigma: 0.5 },
+  bandwidthBytesPerSec: 200 * 1024 * 1024,
+};
+const PRODUCER_DEFAULTS = {
+  startUs: 0, config: {}, rate: 0, arrival: "constant", size: { distribution: "fixed", value: 1024 },
+  tags: [], tagPick: "round-robin", keys: false, sendMode: "sync",
+};
+const CONSUMER_DEFAULTS = {
+  startUs: 0, config: {}, messageModel: "CLUSTERING", consumeType: "push", subscription: "*",
+  allocateStrategy: "averagely", allocateOptions: {}, consumeTime: { distribution: "fixed", value: 1_000 },
+  consumeFromWhere: "CONSUME_FROM_LAST_OFFSET", pullBatchSize: 32,
+};
+
 describe("a valid scenario", () => {
   const s = loadScenarioText(FULL, "full.yaml");
 
@@ -85,14 +100,18 @@ describe("a valid scenario", () => {
   test("cluster, topics and clients with defaults", () => {
     expect(s.cluster).toEqual({
       nameservers: 2,
-      brokers: [{ name: "broker-a", slaves: 1, cluster: "C1" }, { name: "broker-b", slaves: 0, cluster: "Other" }],
+      brokers: [
+        { name: "broker-a", slaves: 1, cluster: "C1", config: {}, disk: DEFAULT_DISK },
+        { name: "broker-b", slaves: 0, cluster: "Other", config: {}, disk: DEFAULT_DISK },
+      ],
     });
     expect(s.topics).toEqual([
       { name: "TopicTest", brokers: ["broker-a"], writeQueueNums: 4, readQueueNums: 2, perm: 4 },
       { name: "T2", brokers: ["broker-a", "broker-b"], writeQueueNums: 8, readQueueNums: 8, perm: 6 },
     ]);
-    expect(s.producers).toEqual([{ group: "pg", instances: 2, topic: "TopicTest" }]);
-    expect(s.consumers).toEqual([{ group: "cg", instances: 3, topic: "NotDeclared" }]);
+    expect(s.producers).toEqual([{ group: "pg", instances: 2, topic: "TopicTest", ...PRODUCER_DEFAULTS }]);
+    expect(s.consumers).toEqual([{ group: "cg", instances: 3, topic: "NotDeclared", ...CONSUMER_DEFAULTS }]);
+    expect(s.trace).toEqual({ messages: true });
   });
 
   test("faults keep file order and resolve", () => {
@@ -145,8 +164,8 @@ describe("defaults and profile", () => {
     expect(s).toMatchObject({
       seed: 1, profile: "4.9", durationUs: 30_000_000, config: { namesrv: {}, broker: {}, client: {} },
       network: { latency: { distribution: "uniform", min: 200, max: 2_000 }, latencyText: "uniform(200us..2ms)", loss: 0 },
-      cluster: { nameservers: 1, brokers: [{ name: "b", slaves: 0, cluster: "DefaultCluster" }] },
-      topics: [], producers: [], consumers: [], faults: [], expect: [],
+      cluster: { nameservers: 1, brokers: [{ name: "b", slaves: 0, cluster: "DefaultCluster", config: {}, disk: DEFAULT_DISK }] },
+      topics: [], producers: [], consumers: [], trace: { messages: true }, faults: [], expect: [],
     });
   });
 
@@ -171,6 +190,138 @@ describe("defaults and profile", () => {
   });
 });
 
+const GROUPS = `name: groups
+duration: 10m
+config:
+  broker: { flushDiskType: SYNC_FLUSH }
+  client: { pullInterval: 0 }
+cluster:
+  brokers:
+    - name: broker-a
+      config: { flushDiskType: ASYNC_FLUSH, flushIntervalCommitLog: 200, brokerClusterName: C2 }
+      disk:
+        writeLatency: 50us
+        fsyncLatency: { distribution: uniform, min: 1ms, max: 3ms }
+        bandwidth: 1GB/s
+    - name: broker-b
+      disk: { bandwidth: 500KB/s }
+    - name: broker-c
+      disk: { bandwidth: 1000000 }
+topics:
+  - { name: T, readQueueNums: 4 }
+producers:
+  - group: p1
+    topic: T
+    rate: 100
+    arrival: poisson
+    count: 50
+    size: 4KiB
+    tags: [TagA, TagB]
+    keys: true
+    sendMode: async
+    start: 1s
+    stop: 2m
+    config: { sendMsgTimeout: 1s, retryTimesWhenSendFailed: 5 }
+  - { group: p2, topic: T, size: { distribution: uniform, min: 512B, max: 2KB }, tags: [TagA, { tag: TagB, weight: 3 }, { tag: TagC }] }
+  - { group: p3, topic: T, size: { distribution: lognormal, median: 1000, sigma: 0.3 }, tags: { TagA: 1, TagB: 2.5 } }
+  - { group: p4, topic: T, size: 1KB, tags: [{ tag: TagA }] }
+consumers:
+  - group: c1
+    topic: T
+    messageModel: BROADCASTING
+    consumeType: pull
+    subscription: "TagA||TagB "
+    consumeTime: { distribution: exponential, mean: 5ms }
+    consumeFromWhere: CONSUME_FROM_FIRST_OFFSET
+    pullBatchSize: 16
+    start: 30s
+    config: { pullInterval: 0, clientChannelMaxIdleTimeSeconds: 0, consumeThreadMax: 64 }
+  - { group: c2, topic: T, allocateStrategy: consistent-hash }
+  - { group: c3, topic: T, allocateStrategy: consistent-hash, virtualNodes: 40 }
+  - { group: c4, topic: T, allocateStrategy: machine-room, rooms: [r1, r2] }
+  - { group: c5, topic: T, allocateStrategy: machine-room-nearby }
+  - { group: c6, topic: T, allocateStrategy: config, queues: ["broker-a:0", "broker-b:3"] }
+trace: { messages: false }
+faults:
+  - { at: 1s, action: stop, nodes: [p1-0, c1-0] }
+  - { at: 2s, action: disk-fail, nodes: [broker-a-0] }
+  - { at: 3s, action: disk-full, nodes: [broker-b-0] }
+  - { at: 4s, action: disk-heal, nodes: [broker-a-0, broker-b-0] }
+  - { at: 5s, action: slow-disk, nodes: [broker-a-0], factor: 10 }
+  - { at: 6s, action: slow-disk, nodes: [broker-c-0], latency: { distribution: exponential, mean: 5ms } }
+`;
+
+describe("broker groups, producers, consumers, trace and disk faults", () => {
+  const s = loadScenarioText(GROUPS, "g.yaml");
+
+  test("broker groups: own config and disk; flushDiskType takes its listed values", () => {
+    expect(s.config).toEqual({ namesrv: {}, broker: { flushDiskType: "SYNC_FLUSH" }, client: { pullInterval: 0 } });
+    expect(s.cluster.brokers).toEqual([
+      {
+        name: "broker-a", slaves: 0, cluster: "C2",
+        config: { flushDiskType: "ASYNC_FLUSH", flushIntervalCommitLog: 200_000, brokerClusterName: "C2" },
+        disk: {
+          writeLatency: { distribution: "fixed", value: 50 },
+          fsyncLatency: { distribution: "uniform", min: 1_000, max: 3_000 },
+          bandwidthBytesPerSec: 1024 ** 3,
+        },
+      },
+      { name: "broker-b", slaves: 0, cluster: "DefaultCluster", config: {}, disk: { ...DEFAULT_DISK, bandwidthBytesPerSec: 500 * 1024 } },
+      { name: "broker-c", slaves: 0, cluster: "DefaultCluster", config: {}, disk: { ...DEFAULT_DISK, bandwidthBytesPerSec: 1_000_000 } },
+    ]);
+  });
+
+  test("producers: sizes in bytes (KB = KiB = 1024), tags and how they are picked", () => {
+    expect(s.producers[0]).toEqual({
+      group: "p1", instances: 1, topic: "T", startUs: 1_000_000, stopUs: 120_000_000,
+      config: { sendMsgTimeout: 1_000_000, retryTimesWhenSendFailed: 5 },
+      rate: 100, arrival: "poisson", count: 50, size: { distribution: "fixed", value: 4096 },
+      tags: [{ tag: "TagA", weight: 1 }, { tag: "TagB", weight: 1 }], tagPick: "round-robin", keys: true, sendMode: "async",
+    });
+    expect(s.producers[1]).toMatchObject({
+      size: { distribution: "uniform", min: 512, max: 2048 },
+      tags: [{ tag: "TagA", weight: 1 }, { tag: "TagB", weight: 3 }, { tag: "TagC", weight: 1 }], tagPick: "weighted",
+    });
+    expect(s.producers[2]).toMatchObject({
+      size: { distribution: "lognormal", median: 1000, sigma: 0.3 },
+      tags: [{ tag: "TagA", weight: 1 }, { tag: "TagB", weight: 2.5 }], tagPick: "weighted",
+    });
+    // An object without a weight is not a weight given: still round-robin.
+    expect(s.producers[3]).toMatchObject({ size: { distribution: "fixed", value: 1024 }, tags: [{ tag: "TagA", weight: 1 }], tagPick: "round-robin" });
+    expect(s.producers[1]).not.toHaveProperty("stopUs");
+    expect(s.producers[1]).not.toHaveProperty("count");
+  });
+
+  test("consumers: subscription normalised, strategy options, 0 allowed for idle times and pullInterval", () => {
+    expect(s.consumers[0]).toEqual({
+      group: "c1", instances: 1, topic: "T", startUs: 30_000_000,
+      config: { pullInterval: 0, clientChannelMaxIdleTimeSeconds: 0, consumeThreadMax: 64 },
+      messageModel: "BROADCASTING", consumeType: "pull", subscription: "TagA || TagB",
+      allocateStrategy: "averagely", allocateOptions: {},
+      consumeTime: { distribution: "exponential", mean: 5_000 }, consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET", pullBatchSize: 16,
+    });
+    expect(s.consumers.slice(1).map((c) => [c.allocateStrategy, c.allocateOptions])).toEqual([
+      ["consistent-hash", { virtualNodes: 10 }],
+      ["consistent-hash", { virtualNodes: 40 }],
+      ["machine-room", { rooms: ["r1", "r2"] }],
+      ["machine-room-nearby", {}],
+      ["config", { queues: [{ brokerName: "broker-a", queueId: 0 }, { brokerName: "broker-b", queueId: 3 }] }],
+    ]);
+  });
+
+  test("trace and the new fault actions", () => {
+    expect(s.trace).toEqual({ messages: false });
+    expect(s.faults.map(({ pos: _pos, index: _index, ...f }) => f)).toEqual([
+      { atUs: 1_000_000, action: "stop", nodes: ["p1-0", "c1-0"] },
+      { atUs: 2_000_000, action: "disk-fail", nodes: ["broker-a-0"] },
+      { atUs: 3_000_000, action: "disk-full", nodes: ["broker-b-0"] },
+      { atUs: 4_000_000, action: "disk-heal", nodes: ["broker-a-0", "broker-b-0"] },
+      { atUs: 5_000_000, action: "slow-disk", nodes: ["broker-a-0"], factor: 10 },
+      { atUs: 6_000_000, action: "slow-disk", nodes: ["broker-c-0"], latency: { distribution: "exponential", mean: 5_000 }, latencyText: "exponential(mean=5ms)" },
+    ]);
+  });
+});
+
 const BASE = `name: t
 duration: 10m
 cluster:
@@ -185,7 +336,7 @@ const BAD: [string, string, string][] = [
   ["unknown key with a suggestion", BASE.replace("nameservers", "nameserver"),
     't.yaml:4:3 cluster.nameserver: unknown key "nameserver" (did you mean "nameservers"?)'],
   ["unknown key without a close match", `${BASE}colour: red\n`,
-    't.yaml:8:1 colour: unknown key "colour"; allowed keys: name, seed, duration, profile, config, network, cluster, topics, producers, consumers, faults, expect'],
+    't.yaml:8:1 colour: unknown key "colour"; allowed keys: name, seed, duration, profile, config, network, cluster, topics, producers, consumers, trace, faults, expect'],
   ["bad duration", BASE.replace("10m", "10 minutes"),
     `t.yaml:2:11 duration: ${parseDurationUs("10 minutes")}`],
   ["bare number duration", BASE.replace("10m", "600"),
@@ -248,6 +399,94 @@ const BAD: [string, string, string][] = [
     't.yaml:9:29 expect[0].never.t: the event time "t" cannot be filtered on (use between: or within: for time windows)'],
   ["not a mapping at all", "- just\n- a list\n",
     't.yaml:1:1 (root): expected a mapping (key: value), got a list'],
+  // ---- broker groups ----
+  ["flushDiskType value typo", `${BASE}config:\n  broker: { flushDiskType: SYNC_FLUSHH }\n`,
+    't.yaml:9:28 config.broker.flushDiskType: unknown flushDiskType "SYNC_FLUSHH" (did you mean "SYNC_FLUSH"?)'],
+  ["flushDiskType value far off", `${BASE}      config: { flushDiskType: SYNC }\n`,
+    't.yaml:8:32 cluster.brokers[0].config.flushDiskType: unknown flushDiskType "SYNC"; use one of ASYNC_FLUSH, SYNC_FLUSH'],
+  ["group config key typo", `${BASE}      config: { flushDiskTyp: SYNC_FLUSH }\n`,
+    't.yaml:8:17 cluster.brokers[0].config.flushDiskTyp: unknown key "flushDiskTyp" among broker settings (did you mean "flushDiskType"?)'],
+  ["group config time must be positive", `${BASE}      config: { flushIntervalCommitLog: 0 }\n`,
+    't.yaml:8:41 cluster.brokers[0].config.flushIntervalCommitLog: must be greater than 0, got 0'],
+  ["group cluster contradicts its brokerClusterName", `${BASE}      cluster: C1\n      config: { brokerClusterName: C2 }\n`,
+    't.yaml:9:36 cluster.brokers[0].config.brokerClusterName: "C2" contradicts cluster: "C1" of this group (write only one)'],
+  ["brokerRole is not a group key (yet)", `${BASE}      brokerRole: SLAVE\n`,
+    't.yaml:8:7 cluster.brokers[0].brokerRole: unknown key "brokerRole"; allowed keys: name, slaves, cluster, config, disk'],
+  ["bandwidth without /s", `${BASE}      disk: { bandwidth: 200MB }\n`,
+    't.yaml:8:26 cluster.brokers[0].disk.bandwidth: "200MB" is not a bandwidth; use bytes per second, or a size per second (KB = KiB = 1024 bytes) such as "500KB/s", "200MB/s", "1GB/s"'],
+  ["bandwidth of 0", `${BASE}      disk: { bandwidth: 0MB/s }\n`,
+    't.yaml:8:26 cluster.brokers[0].disk.bandwidth: must be greater than 0, got "0MB/s"'],
+  ["disk key typo", `${BASE}      disk: { fsyncLatncy: 2ms }\n`,
+    't.yaml:8:15 cluster.brokers[0].disk.fsyncLatncy: unknown key "fsyncLatncy" in disk (did you mean "fsyncLatency"?)'],
+  ["disk latency without a unit", `${BASE}      disk: { writeLatency: 20 }\n`,
+    `t.yaml:8:29 cluster.brokers[0].disk.writeLatency: ${parseDurationUs(20)}`],
+  // ---- producers ----
+  ["size with a lower-case unit", `${BASE}producers:\n  - { group: pg, topic: T, size: 4kb }\n`,
+    't.yaml:9:34 producers[0].size: "4kb" is not a size; use a number and a unit (B, KB, MB, GB; KB = KiB = 1024 bytes), e.g. "512B", "1KB", "4KiB"'],
+  ["size in a distribution", `${BASE}producers:\n  - { group: pg, topic: T, size: { distribution: uniform, min: 1 KB, max: 2 KBytes } }\n`,
+    't.yaml:9:75 producers[0].size.max: "2 KBytes" is not a size; use a number and a unit (B, KB, MB, GB; KB = KiB = 1024 bytes), e.g. "512B", "1KB", "4KiB"'],
+  ["size of 0 bytes", `${BASE}producers:\n  - { group: pg, topic: T, size: 0B }\n`,
+    't.yaml:9:34 producers[0].size: a message needs at least 1 byte (RocketMQ refuses an empty body), got 0B'],
+  ["fractional size", `${BASE}producers:\n  - { group: pg, topic: T, size: 1.5 }\n`,
+    't.yaml:9:34 producers[0].size: a size in bytes must be a whole number, got 1.5'],
+  ["tag with a space", `${BASE}producers:\n  - { group: pg, topic: T, tags: [TagA, Tag B] }\n`,
+    't.yaml:9:41 producers[0].tags[1]: tag "Tag B" may not contain spaces, "|" or "*" (they have a meaning in subscriptions)'],
+  ["bad tag in a weight mapping", `${BASE}producers:\n  - { group: pg, topic: T, tags: { "A|B": 2 } }\n`,
+    't.yaml:9:36 producers[0].tags["A|B"]: tag "A|B" may not contain spaces, "|" or "*" (they have a meaning in subscriptions)'],
+  ["tag weight of 0", `${BASE}producers:\n  - { group: pg, topic: T, tags: [{ tag: TagA, weight: 0 }] }\n`,
+    't.yaml:9:56 producers[0].tags[0].weight: must be greater than 0, got 0'],
+  ["tag listed twice", `${BASE}producers:\n  - { group: pg, topic: T, tags: [TagA, TagA] }\n`,
+    't.yaml:9:41 producers[0].tags[1]: tag "TagA" is listed twice'],
+  ["tags as a single string", `${BASE}producers:\n  - { group: pg, topic: T, tags: TagA }\n`,
+    't.yaml:9:34 producers[0].tags: expected a list of tags ([TagA, TagB] or [{ tag: TagA, weight: 3 }]) or a mapping of tag: weight, got "TagA"'],
+  ["sendMode typo", `${BASE}producers:\n  - { group: pg, topic: T, sendMode: one-way }\n`,
+    't.yaml:9:38 producers[0].sendMode: unknown sendMode "one-way" (did you mean "oneway"?)'],
+  ["stop before start", `${BASE}producers:\n  - { group: pg, topic: T, start: 2m, stop: 1m }\n`,
+    't.yaml:9:45 producers[0].stop: stop (1m) must be after start (2m)'],
+  ["start after the end of the run", `${BASE}producers:\n  - { group: pg, topic: T, start: 11m }\n`,
+    't.yaml:9:35 producers[0].start: 11m is after the end of the run (duration 10m)'],
+  ["client group config typo", `${BASE}producers:\n  - { group: pg, topic: T, config: { sendMsgTimout: 1s } }\n`,
+    't.yaml:9:38 producers[0].config.sendMsgTimout: unknown key "sendMsgTimout" among client settings (did you mean "sendMsgTimeout"?)'],
+  // ---- consumers ----
+  ["allocateStrategy typo", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: consistenthash }\n`,
+    't.yaml:9:46 consumers[0].allocateStrategy: unknown allocateStrategy "consistenthash" (did you mean "consistent-hash"?)'],
+  ["strategy option that does not apply", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: circle, virtualNodes: 20 }\n`,
+    't.yaml:9:54 consumers[0].virtualNodes: "virtualNodes" only works with allocateStrategy consistent-hash (this group uses circle)'],
+  ["rooms without a machine-room strategy", `${BASE}consumers:\n  - { group: cg, topic: T, rooms: [r1] }\n`,
+    't.yaml:9:28 consumers[0].rooms: "rooms" only works with allocateStrategy machine-room or machine-room-nearby (this group uses averagely)'],
+  ["config strategy without queues", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: config }\n`,
+    't.yaml:9:46 consumers[0].allocateStrategy: allocateStrategy "config" needs queues: a list of "brokerName:queueId"'],
+  ["machine-room strategy without rooms", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: machine-room }\n`,
+    't.yaml:9:46 consumers[0].allocateStrategy: allocateStrategy "machine-room" needs rooms: the machine rooms (consumeridcs) this group consumes'],
+  ["queue not written brokerName:queueId", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: config, queues: [broker-a] }\n`,
+    't.yaml:9:63 consumers[0].queues[0]: expected "brokerName:queueId" such as "broker-a:0", got "broker-a"'],
+  ["queue on an unknown broker", `${BASE}consumers:\n  - { group: cg, topic: T, allocateStrategy: config, queues: ["broker-b:0"] }\n`,
+    't.yaml:9:63 consumers[0].queues[0]: no broker group "broker-b" (did you mean "broker-a"?); broker groups are broker-a'],
+  ["queue beyond the topic's read queues", `${BASE}topics: [{ name: T, readQueueNums: 4 }]\nconsumers:\n  - { group: cg, topic: T, allocateStrategy: config, queues: ["broker-a:4"] }\n`,
+    't.yaml:10:63 consumers[0].queues[0]: topic T has 4 read queues per broker (queue ids 0..3)'],
+  ["subscription with an empty tag", `${BASE}consumers:\n  - { group: cg, topic: T, subscription: "TagA ||" }\n`,
+    't.yaml:9:42 consumers[0].subscription: "TagA ||" has an empty tag; write "*" or tags separated by "||", e.g. "TagA || TagB"'],
+  ["subscription with a single bar", `${BASE}consumers:\n  - { group: cg, topic: T, subscription: "TagA | TagB" }\n`,
+    't.yaml:9:42 consumers[0].subscription: "TagA | TagB" separates tags with "|"; write "*" or tags separated by "||", e.g. "TagA || TagB"'],
+  ["messageModel in lower case", `${BASE}consumers:\n  - { group: cg, topic: T, messageModel: clustering }\n`,
+    't.yaml:9:42 consumers[0].messageModel: unknown messageModel "clustering" (did you mean "CLUSTERING"?)'],
+  ["pullBatchSize too large", `${BASE}consumers:\n  - { group: cg, topic: T, pullBatchSize: 2000 }\n`,
+    't.yaml:9:43 consumers[0].pullBatchSize: must be at most 1024, got 2000'],
+  ["rebalanceWaitInterval of 0 (only idle times and pullInterval may be 0)", `${BASE}consumers:\n  - { group: cg, topic: T, config: { rebalanceWaitInterval: 0 } }\n`,
+    't.yaml:9:61 consumers[0].config.rebalanceWaitInterval: must be greater than 0, got 0'],
+  // ---- trace and faults ----
+  ["trace key typo", `${BASE}trace: { message: false }\n`,
+    't.yaml:8:10 trace.message: unknown key "message" (did you mean "messages"?)'],
+  ["disk fault on a producer node", `${BASE}producers:\n  - { group: pg, topic: T }\nfaults:\n  - { at: 1s, action: stop, nodes: [pg-0] }\n  - { at: 2s, action: crash, nodes: [broker-a-0] }\n  - { at: 3s, action: disk-fail, nodes: [pg-0] }\n`,
+    't.yaml:13:42 faults[2].nodes[0]: "pg-0" is a producer; disk faults apply to brokers'],
+  ["slow disk on a NameServer", `${BASE}faults:\n  - { at: 3s, action: slow-disk, nodes: [ns-0], factor: 2 }\n`,
+    't.yaml:9:42 faults[0].nodes[0]: "ns-0" is a NameServer; disk faults apply to brokers'],
+  ["slow disk with neither factor nor latency", `${BASE}faults:\n  - { at: 3s, action: slow-disk, nodes: [broker-a-0] }\n`,
+    't.yaml:9:5 faults[0]: slow-disk needs factor (e.g. 10: ten times slower) or latency (e.g. 50ms)'],
+  ["slow disk with both factor and latency", `${BASE}faults:\n  - { at: 3s, action: slow-disk, nodes: [broker-a-0], factor: 2, latency: 5ms }\n`,
+    't.yaml:9:66 faults[0].latency: use either factor or latency, not both (factor scales the disk\'s latencies, latency replaces them)'],
+  ["disk action typo", `${BASE}faults:\n  - { at: 3s, action: disk-ful, nodes: [broker-a-0] }\n`,
+    't.yaml:9:23 faults[0].action: unknown action "disk-ful" (did you mean "disk-full"?)'],
 ];
 
 describe("bad scenarios give one exact line", () => {
@@ -266,6 +505,14 @@ describe("bad scenarios give one exact line", () => {
   test("the error reported is the first in the file, not in schema order", () => {
     const yaml = `name: t\nduration: 10m\nfaults:\n  - { at: 1s, action: explode }\ncluster:\n  nameserver: 1\n  brokers: [{ name: b }]\n`;
     expect(() => loadScenarioText(yaml, "t.yaml")).toThrow(/^t\.yaml:4:23 faults\[0\]\.action: unknown action "explode"/);
+  });
+
+  test("within a group too, the first error in the file wins", () => {
+    // Both keys are schema-valid and fail only when resolved, config before disk.
+    const diskFirst = `${BASE}      disk: { bandwidth: 0MB/s }\n      config: { flushIntervalCommitLog: 0 }\n`;
+    expect(() => loadScenarioText(diskFirst, "t.yaml")).toThrow(/^t\.yaml:8:26 cluster\.brokers\[0\]\.disk\.bandwidth: /);
+    const configFirst = `${BASE}      config: { flushIntervalCommitLog: 0 }\n      disk: { bandwidth: 0MB/s }\n`;
+    expect(() => loadScenarioText(configFirst, "t.yaml")).toThrow(/^t\.yaml:8:41 cluster\.brokers\[0\]\.config\.flushIntervalCommitLog: /);
   });
 
   test("the error carries its parts", () => {

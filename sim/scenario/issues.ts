@@ -89,6 +89,8 @@ export function explain(issue: Issue, data: unknown, prefix: PathSeg[] = []): Ex
   const path = [...prefix, ...(issue.path as PathSeg[])];
   if (issue.code === "unrecognized_keys") return { path: [...path, issue.keys[0]], message: issue.message, at: "key" };
   if (issue.code === "invalid_union") return explainUnion(issue, path, data);
+  // A mapping key its key schema refused (e.g. a tag name in `tags: { TagA: 2 }`): say why, at the key.
+  if (issue.code === "invalid_key" && issue.issues[0]) return { path, message: issue.issues[0].message, at: "key" };
   if (issue.code === "invalid_type" && valueAt(data, path) === undefined) return missing(path);
   return { path, message: issue.message, at: "value" };
 }

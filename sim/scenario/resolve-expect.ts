@@ -154,14 +154,17 @@ function describeRef(r: Reference, faults: FaultSpec[]): string {
   return `${r.which} ${describeFilter(r.filter)}`;
 }
 
+function describeBound(s: { equals?: number; min?: number; max?: number }): string {
+  return s.equals !== undefined ? `== ${s.equals}` : s.max === undefined ? `>= ${s.min}` : s.min === undefined ? `<= ${s.max}` : `in [${s.min},${s.max}]`;
+}
+
 function label(s: ExpectationSpec, faults: FaultSpec[]): string {
+  // Metric expectations (types.ts) have no event filter; none is resolved from YAML yet.
+  if (s.kind === "metric") return `${s.metric} ${describeBound(s)}`;
   const what = describeFilter(s.filter);
   const between = s.betweenUs ? ` between ${fmtWindow(s.betweenUs)}` : "";
   if (s.kind === "never") return `never ${what}${between}`;
-  if (s.kind === "count") {
-    const bound = s.equals !== undefined ? `== ${s.equals}` : s.max === undefined ? `>= ${s.min}` : s.min === undefined ? `<= ${s.max}` : `in [${s.min},${s.max}]`;
-    return `count ${what} ${bound}${between}`;
-  }
+  if (s.kind === "count") return `count ${what} ${describeBound(s)}${between}`;
   const within = s.withinUs ? ` within ${fmtWindow(s.withinUs)}` : "";
   const after = s.after ? ` after ${describeRef(s.after, faults)}` : "";
   return `${what}${within || (after ? "" : " happens")}${after}${between}`;

@@ -1,12 +1,15 @@
-// Value-level resolution shared by resolve.ts and resolve-expect.ts: durations to
-// µs, latency distributions, RocketMQ config values, node-name lookups.
+// Value-level resolution shared by resolve.ts, resolve-groups.ts and
+// resolve-expect.ts: durations to µs, sizes to bytes, distributions, RocketMQ
+// config values, node-name lookups, and collecting the earliest error.
 
 import { formatUs, parseDurationUs } from "../core/duration.js";
 import type { Distribution } from "../core/distribution.js";
-import { SETTINGS, type SettingKind } from "./defaults.js";
+import { SETTINGS, type Section, type SettingKind } from "./defaults.js";
 import { didYouMean, listSome } from "./didyoumean.js";
-import type { PathSeg } from "./errors.js";
-import type { DistributionInput } from "./schema-base.js";
+import { ScenarioError, type PathSeg } from "./errors.js";
+import type { DistributionInput, SizeInput } from "./schema-base.js";
+import type { SettingsInput } from "./schema-config.js";
+import { parseBandwidth, parseBytes } from "./sizes.js";
 import type { SourceMap } from "./source.js";
 import type { ConfigOverrides } from "./types.js";
 
@@ -22,56 +25,126 @@ export function us(src: SourceMap, path: Path, v: string | number): number {
 
 const text = (v: string | number) => (typeof v === "number" ? String(v) : v.trim());
 
-/** A latency distribution in µs plus how it was written, e.g. "uniform(200us..2ms)". */
-export function distribution(src: SourceMap, path: Path, v: DistributionInput): { dist: Distribution; text: string } {
-  if (typeof v !== "object") return { dist: { distribution: "fixed", value: us(src, path, v) }, text: text(v) };
+type Value = string | number;
+type DistObject<V> =
+  | { distribution: "fixed"; value: V }
+  | { distribution: "uniform"; min: V; max: V }
+  | { distribution: "exponential"; mean: V }
+  | { distribution: "normal"; mean: V; stddev: V }
+  | { distribution: "lognormal"; median: V; sigma: number };
+
+/** A distribution mapping with each value converted by `conv` (to µs, to bytes). */
+function distObject<V extends Value>(src: SourceMap, path: Path, v: DistObject<V>, conv: (path: Path, v: V) => number): { dist: Distribution; text: string } {
   const at = (k: string) => [...path, k];
   switch (v.distribution) {
     case "fixed":
-      return { dist: { distribution: "fixed", value: us(src, at("value"), v.value) }, text: `fixed(${text(v.value)})` };
+      return { dist: { distribution: "fixed", value: conv(at("value"), v.value) }, text: `fixed(${text(v.value)})` };
     case "uniform": {
-      const min = us(src, at("min"), v.min), max = us(src, at("max"), v.max);
+      const min = conv(at("min"), v.min), max = conv(at("max"), v.max);
       if (min > max) throw src.error(at("max"), `max (${text(v.max)}) is smaller than min (${text(v.min)})`);
       return { dist: { distribution: "uniform", min, max }, text: `uniform(${text(v.min)}..${text(v.max)})` };
     }
     case "exponential":
-      return { dist: { distribution: "exponential", mean: us(src, at("mean"), v.mean) }, text: `exponential(mean=${text(v.mean)})` };
+      return { dist: { distribution: "exponential", mean: conv(at("mean"), v.mean) }, text: `exponential(mean=${text(v.mean)})` };
     case "normal": {
-      const mean = us(src, at("mean"), v.mean), stddev = us(src, at("stddev"), v.stddev);
+      const mean = conv(at("mean"), v.mean), stddev = conv(at("stddev"), v.stddev);
       return { dist: { distribution: "normal", mean, stddev }, text: `normal(mean=${text(v.mean)},stddev=${text(v.stddev)})` };
     }
     case "lognormal":
-      return { dist: { distribution: "lognormal", median: us(src, at("median"), v.median), sigma: v.sigma }, text: `lognormal(median=${text(v.median)},sigma=${v.sigma})` };
+      return { dist: { distribution: "lognormal", median: conv(at("median"), v.median), sigma: v.sigma }, text: `lognormal(median=${text(v.median)},sigma=${v.sigma})` };
   }
+}
+
+/** A latency distribution in µs plus how it was written, e.g. "uniform(200us..2ms)". */
+export function distribution(src: SourceMap, path: Path, v: DistributionInput): { dist: Distribution; text: string } {
+  if (typeof v !== "object") return { dist: { distribution: "fixed", value: us(src, path, v) }, text: text(v) };
+  return distObject(src, path, v, (p, x) => us(src, p, x));
+}
+
+/** A byte count written as a number or a size string ("4KiB"). */
+export function byteCount(src: SourceMap, path: Path, v: string | number): number {
+  const r = parseBytes(v);
+  if (typeof r === "string") throw src.error(path, r);
+  return r;
+}
+
+/** A message size in bytes; a fixed size needs at least 1 byte, as RocketMQ refuses empty bodies. */
+export function sizeDistribution(src: SourceMap, path: Path, v: SizeInput): Distribution {
+  const positive = (p: Path, x: string | number) => {
+    const n = byteCount(src, p, x);
+    if (n < 1) throw src.error(p, `a message needs at least 1 byte (RocketMQ refuses an empty body), got ${text(x)}`);
+    return n;
+  };
+  if (typeof v !== "object") return { distribution: "fixed", value: positive(path, v) };
+  if (v.distribution === "fixed") return { distribution: "fixed", value: positive([...path, "value"], v.value) };
+  return distObject(src, path, v, (p, x) => byteCount(src, p, x)).dist;
+}
+
+/** Bytes per second from a number or "200MB/s". */
+export function bandwidth(src: SourceMap, path: Path, v: string | number): number {
+  const r = parseBandwidth(v);
+  if (typeof r === "string") throw src.error(path, r);
+  if (r <= 0) throw src.error(path, `must be greater than 0, got ${JSON.stringify(v)}`);
+  return r;
 }
 
 export const DEFAULT_LATENCY = { dist: { distribution: "uniform", min: 200, max: 2_000 } as Distribution, text: "uniform(200us..2ms)" };
 
-type ConfigInput = Partial<Record<keyof ConfigOverrides, Record<string, string | number | boolean | undefined> | undefined>>;
+type ConfigInput = Partial<Record<keyof ConfigOverrides, SettingsInput | undefined>>;
 
 /** Only the keys the user wrote; time keys in µs and strictly positive. */
 export function config(src: SourceMap, input: ConfigInput | undefined): ConfigOverrides {
   const out: ConfigOverrides = { namesrv: {}, broker: {}, client: {} };
-  for (const section of Object.keys(out) as (keyof ConfigOverrides)[]) {
-    const defs = SETTINGS[section] as Record<string, { kind: SettingKind }>;
-    for (const [key, v] of Object.entries(input?.[section] ?? {})) {
-      if (v === undefined) continue;
-      out[section][key] = setting(src, ["config", section, key], defs[key].kind, v);
-    }
+  for (const section of Object.keys(out) as Section[]) out[section] = settings(src, section, input?.[section], ["config", section]);
+  return out;
+}
+
+/** One section's overrides (config.broker, or a group's `config:` at `path`). */
+export function settings(src: SourceMap, section: Section, input: SettingsInput | undefined, path: Path): Record<string, number | boolean | string> {
+  const defs = SETTINGS[section] as Record<string, { kind: SettingKind }>;
+  const out: Record<string, number | boolean | string> = {};
+  for (const [key, v] of Object.entries(input ?? {})) {
+    if (v === undefined) continue;
+    out[key] = setting(src, [...path, key], defs[key].kind, v);
   }
   return out;
 }
 
-const IDLE_KEY = /IdleTime/;
+/**
+ * Time settings RocketMQ accepts as 0: Netty's IdleStateHandler treats an idle
+ * time of 0 as "no idle close", and a pullInterval of 0 means pull again at once.
+ */
+const zeroAllowed = (key: string) => key.includes("IdleTime") || key === "pullInterval";
 
 function setting(src: SourceMap, path: Path, kind: SettingKind, v: string | number | boolean): string | number | boolean {
   if (kind !== "ms" && kind !== "sec") return v;
   // A bare number is in RocketMQ's own unit, as it would be written in broker.conf.
   const value = typeof v === "number" ? Math.round(v * (kind === "ms" ? 1_000 : 1_000_000)) : us(src, path, v as string);
-  // Netty's IdleStateHandler treats 0 as "no idle close", so idle times may be 0.
-  const min = IDLE_KEY.test(String(path[path.length - 1])) ? 0 : 1;
-  if (value < min) throw src.error(path, `must be ${min ? "greater than 0" : "0 (off) or more"}, got ${typeof v === "number" ? v : JSON.stringify(v)}`);
+  const min = zeroAllowed(String(path[path.length - 1])) ? 0 : 1;
+  if (value < min) throw src.error(path, `must be ${min ? "greater than 0" : "0 or more"}, got ${typeof v === "number" ? v : JSON.stringify(v)}`);
   return value;
+}
+
+/** Collects the first error of each independent part; the earliest in the file wins. */
+export class Attempts {
+  readonly errors: ScenarioError[] = [];
+  run<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      this.errors.push(e);
+      return undefined;
+    }
+  }
+  earliest(): ScenarioError | undefined {
+    return [...this.errors].sort((a, b) => a.line - b.line || a.col - b.col)[0];
+  }
+  /** Throw the earliest error, if any part failed. */
+  check(): void {
+    const e = this.earliest();
+    if (e) throw e;
+  }
 }
 
 /** Named things (nodes, broker groups, faults) with did-you-mean lookups. */
@@ -80,6 +153,8 @@ export class Names {
   constructor(private readonly src: SourceMap, private readonly kind: string) {}
 
   has(name: string): boolean { return this.defs.has(name); }
+  /** What a defined name is ("broker node", "producer node", ..). */
+  whatOf(name: string): string | undefined { return this.defs.get(name)?.what; }
   get list(): string[] { return [...this.defs.keys()]; }
 
   /** Define a name; a second definition is an error at `path`. */

@@ -3,35 +3,20 @@
 // run). Sections are resolved independently where they can be, and the error
 // earliest in the file wins, so the report matches what a reader meets first.
 
+import type { Distribution } from "../core/distribution.js";
 import { formatUs } from "../core/duration.js";
-import { ScenarioError } from "./errors.js";
 import type { FaultInput, ScenarioInput } from "./schema.js";
 import type { SourceMap } from "./source.js";
+import { resolveConsumers } from "./resolve-consumers.js";
 import { resolveExpectations } from "./resolve-expect.js";
-import { config, DEFAULT_LATENCY, distribution, Names, us, type Path } from "./resolve-values.js";
-import type { BrokerGroupSpec, ClientGroupSpec, FaultSpec, Scenario, TopicSpec } from "./types.js";
+import { resolveBrokers, resolveProducers } from "./resolve-groups.js";
+import { Attempts, config, DEFAULT_LATENCY, distribution, Names, us, type Path } from "./resolve-values.js";
+import type { BrokerGroupSpec, FaultSpec, Scenario, TopicSpec } from "./types.js";
 
 export interface ResolveMeta {
   file: string;
   sha256: string;
   seed?: number;
-}
-
-/** Collects the first error of each section; dependants of a failed section are skipped. */
-class Attempts {
-  readonly errors: ScenarioError[] = [];
-  run<T>(fn: () => T): T | undefined {
-    try {
-      return fn();
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      this.errors.push(e);
-      return undefined;
-    }
-  }
-  earliest(): ScenarioError | undefined {
-    return [...this.errors].sort((a, b) => a.line - b.line || a.col - b.col)[0];
-  }
 }
 
 export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: ResolveMeta): Scenario {
@@ -45,10 +30,12 @@ export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: Reso
   const nodes = new Names(src, "node");
   const groups = new Names(src, "broker group");
   const clusterName = String(input.config?.broker?.brokerClusterName ?? "DefaultCluster");
-  const brokers = tries.run(() => resolveCluster(input, nodes, groups, clusterName));
+  const brokers = tries.run(() => resolveCluster(src, input, nodes, groups, clusterName));
   const topics = brokers && tries.run(() => resolveTopics(src, input, groups));
-  const producers = brokers && tries.run(() => resolveClients(src, input, nodes, "producer"));
-  const consumers = producers && tries.run(() => resolveClients(src, input, nodes, "consumer"));
+  const clients = { src, nodes, ...(durationUs !== undefined ? { durationUs } : {}) };
+  const producers = brokers && tries.run(() => resolveProducers(clients, input));
+  // Consumers check `queues:` against the topics, so they wait for them.
+  const consumers = producers && topics && tries.run(() => resolveConsumers({ ...clients, groups, topics }, input));
   const faults = consumers && durationUs !== undefined ? tries.run(() => resolveFaults(src, input.faults ?? [], nodes, durationUs)) : undefined;
   const expect = faults && tries.run(() => resolveExpectations(src, input.expect ?? [], { nodes, groups, faults }));
 
@@ -61,7 +48,9 @@ export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: Reso
     profile: input.profile === undefined ? "4.9" : (String(input.profile) as Scenario["profile"]),
     config: cfg!, network: network!,
     cluster: { nameservers: input.cluster.nameservers ?? 1, brokers: brokers! },
-    topics: topics!, producers: producers!, consumers: consumers!, faults: faults!, expect: expect!,
+    topics: topics!, producers: producers!, consumers: consumers!,
+    trace: { messages: input.trace?.messages ?? true },
+    faults: faults!, expect: expect!,
   };
 }
 
@@ -71,16 +60,10 @@ function runDuration(src: SourceMap, v: string | number): number {
   return d;
 }
 
-function resolveCluster(input: ScenarioInput, nodes: Names, groups: Names, clusterName: string): BrokerGroupSpec[] {
+function resolveCluster(src: SourceMap, input: ScenarioInput, nodes: Names, groups: Names, clusterName: string): BrokerGroupSpec[] {
   const n = input.cluster.nameservers ?? 1;
   for (let i = 0; i < n; i++) nodes.add(`ns-${i}`, ["cluster", "nameservers"], "NameServer node");
-  return input.cluster.brokers.map((b, i) => {
-    const path = ["cluster", "brokers", i, "name"];
-    groups.add(b.name, path, "broker group");
-    const slaves = b.slaves ?? 0;
-    for (let id = 0; id <= slaves; id++) nodes.add(`${b.name}-${id}`, path, "broker node");
-    return { name: b.name, slaves, cluster: b.cluster ?? clusterName };
-  });
+  return resolveBrokers(src, input, nodes, groups, clusterName);
 }
 
 function resolveTopics(src: SourceMap, input: ScenarioInput, groups: Names): TopicSpec[] {
@@ -95,18 +78,6 @@ function resolveTopics(src: SourceMap, input: ScenarioInput, groups: Names): Top
       readQueueNums: t.readQueueNums ?? 8,
       perm: t.perm ?? 6,
     };
-  });
-}
-
-function resolveClients(src: SourceMap, input: ScenarioInput, nodes: Names, kind: "producer" | "consumer"): ClientGroupSpec[] {
-  const key = kind === "producer" ? "producers" : "consumers";
-  const seen = new Names(src, `${kind} group`);
-  return (input[key] ?? []).map((c, i) => {
-    const path = [key, i, "group"];
-    seen.add(c.group, path, `${kind} group`);
-    const instances = c.instances ?? 1;
-    for (let j = 0; j < instances; j++) nodes.add(`${c.group}-${j}`, path, `${kind} node`);
-    return { group: c.group, instances, topic: c.topic };
   });
 }
 
@@ -144,11 +115,37 @@ function faultBody(src: SourceMap, f: FaultInput, path: Path, nodes: Names): Fau
       if (f.to !== undefined) nodes.check(f.to, [...path, "to"]);
       return { action: "latency", latency: lat.dist, latencyText: lat.text, ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) };
     }
+    case "slow-disk":
+      checkNodes(src, f.nodes, path, nodes, true);
+      return { action: "slow-disk", nodes: f.nodes, ...slowDisk(src, f, path) };
+    case "disk-fail":
+    case "disk-full":
+    case "disk-heal":
+      checkNodes(src, f.nodes, path, nodes, true);
+      return { action: f.action, nodes: f.nodes };
     default:
-      f.nodes.forEach((n, i) => {
-        nodes.check(n, [...path, "nodes", i]);
-        if (f.nodes.indexOf(n) !== i) throw src.error([...path, "nodes", i], `node "${n}" is listed twice`);
-      });
+      checkNodes(src, f.nodes, path, nodes, false);
       return { action: f.action, nodes: f.nodes };
   }
+}
+
+function checkNodes(src: SourceMap, list: string[], path: Path, nodes: Names, brokersOnly: boolean): void {
+  list.forEach((n, i) => {
+    const at = [...path, "nodes", i];
+    nodes.check(n, at);
+    if (list.indexOf(n) !== i) throw src.error(at, `node "${n}" is listed twice`);
+    const what = nodes.whatOf(n)!;
+    if (brokersOnly && what !== "broker node") throw src.error(at, `"${n}" is a ${what.replace(/ node$/, "")}; disk faults apply to brokers`);
+  });
+}
+
+/** Exactly one of factor (scale the disk's latencies) or latency (replace them). */
+function slowDisk(src: SourceMap, f: Extract<FaultInput, { action: "slow-disk" }>, path: Path): { factor: number } | { latency: Distribution; latencyText: string } {
+  if (f.factor !== undefined && f.latency !== undefined) {
+    throw src.error([...path, "latency"], "use either factor or latency, not both (factor scales the disk's latencies, latency replaces them)", "key");
+  }
+  if (f.factor !== undefined) return { factor: f.factor };
+  if (f.latency === undefined) throw src.error(path, "slow-disk needs factor (e.g. 10: ten times slower) or latency (e.g. 50ms)");
+  const lat = distribution(src, [...path, "latency"], f.latency);
+  return { latency: lat.dist, latencyText: lat.text };
 }

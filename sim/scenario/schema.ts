@@ -8,46 +8,13 @@
 // to explain; returning undefined falls through to the messages in issues.ts.
 
 import { z } from "zod";
-import { SETTINGS, type SettingKind } from "./defaults.js";
 import { describeValue } from "./errors.js";
-import { distribution, duration, durationText, int, nameText, nonEmpty, strict } from "./schema-base.js";
+import { distribution, duration, int, nonEmpty, strict } from "./schema-base.js";
+import { config } from "./schema-config.js";
 import { ExpectItemInput } from "./schema-expect.js";
+import { broker, consumer, producer } from "./schema-groups.js";
 
-// ---- config ---------------------------------------------------------------
-
-function settingSchema(kind: SettingKind) {
-  const time = (unit: string) =>
-    z.union([durationText, z.number().nonnegative()], {
-      error: (iss) => (iss.input === undefined ? undefined : `expected a duration such as "10s" or a bare number of ${unit}, got ${describeValue(iss.input)}`),
-    });
-  switch (kind) {
-    case "ms": return time("milliseconds");
-    case "sec": return time("seconds");
-    case "bool": return z.boolean();
-    case "int": return int();
-    case "string": return nonEmpty();
-  }
-}
-
-function sectionSchema(section: keyof typeof SETTINGS) {
-  const shape: Record<string, z.ZodOptional<ReturnType<typeof settingSchema>>> = {};
-  for (const [key, def] of Object.entries(SETTINGS[section])) {
-    const unit = def.kind === "ms" ? " ms" : def.kind === "sec" ? " s" : "";
-    shape[key] = settingSchema(def.kind).optional()
-      .describe(`${def.cite}. Default ${String(def.v49)}${unit} (4.9), ${String(def.v53)}${unit} (5.3).`);
-  }
-  return strict(shape, `in config.${section}`);
-}
-
-const config = strict({ namesrv: sectionSchema("namesrv").optional(), broker: sectionSchema("broker").optional(), client: sectionSchema("client").optional() });
-
-// ---- cluster, topics, clients ---------------------------------------------
-
-const broker = strict({
-  name: nameText("broker name").describe("brokerName; nodes are <name>-0 (master), <name>-1.. (slaves)"),
-  slaves: int().nonnegative().optional(),
-  cluster: nonEmpty().optional().describe("brokerClusterName (default: config.broker.brokerClusterName or DefaultCluster)"),
-});
+// ---- topics ---------------------------------------------------------------
 
 const queueNums = () => int().min(1).max(1024).optional();
 const topic = strict({
@@ -58,20 +25,22 @@ const topic = strict({
   perm: int().min(0).max(15).optional().describe("PermName bits: 4 read, 2 write, 1 inherit (default 6)"),
 });
 
-const clientGroup = strict({
-  group: nameText("group name").describe("client group; nodes are <group>-0, <group>-1, .."),
-  instances: int().min(1).optional(),
-  topic: nonEmpty(),
-});
-
 // ---- faults ---------------------------------------------------------------
 
-export const NODE_ACTIONS = ["crash", "power-off", "pause", "resume", "restart", "shutdown", "start"] as const;
+export const NODE_ACTIONS = ["crash", "power-off", "pause", "resume", "restart", "shutdown", "start", "stop"] as const;
+/** Faults of a broker's disk; resolve.ts refuses them on other nodes. */
+export const DISK_ACTIONS = ["disk-fail", "disk-full", "disk-heal"] as const;
 
 const nodeList = () => z.array(nonEmpty()).min(1);
 const faultBase = { at: duration.describe("when the fault happens, from the start of the run"), name: nonEmpty().optional() };
 const fault = z.discriminatedUnion("action", [
   strict({ ...faultBase, action: z.enum(NODE_ACTIONS), nodes: nodeList() }, (f) => `for action ${JSON.stringify(f.action)}`),
+  strict({ ...faultBase, action: z.enum(DISK_ACTIONS), nodes: nodeList() }, (f) => `for action ${JSON.stringify(f.action)}`),
+  strict({
+    ...faultBase, action: z.literal("slow-disk"), nodes: nodeList(),
+    factor: z.number().positive().optional().describe("slow-disk: disk latencies are multiplied by this"),
+    latency: distribution.optional().describe("slow-disk: disk latencies become this"),
+  }, 'for action "slow-disk"'),
   strict({ ...faultBase, action: z.literal("partition"), groups: z.array(nodeList()).min(1), oneWay: z.boolean().optional() }, 'for action "partition"'),
   strict({ ...faultBase, action: z.literal("heal") }, 'for action "heal"'),
   strict({ ...faultBase, action: z.literal("latency"), latency: distribution, from: nonEmpty().optional(), to: nonEmpty().optional() }, 'for action "latency"'),
@@ -92,8 +61,11 @@ export const ScenarioInput = strict({
   network: strict({ latency: distribution.optional(), loss: z.number().min(0).max(1).optional() }).optional(),
   cluster: strict({ nameservers: int().min(1).optional(), brokers: z.array(broker).min(1) }),
   topics: z.array(topic).optional(),
-  producers: z.array(clientGroup).optional(),
-  consumers: z.array(clientGroup).optional(),
+  producers: z.array(producer).optional(),
+  consumers: z.array(consumer).optional(),
+  trace: strict({
+    messages: z.boolean().optional().describe("write per-message events to the trace file (default true); expectations see them either way"),
+  }).optional(),
   faults: z.array(fault).optional(),
   expect: z.array(ExpectItemInput).optional(),
 });
