@@ -12,7 +12,14 @@ import { NAMESRV_PORT, RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
 import { RemotingClient, RemotingServer, type Request, type Response } from "../remoting/rpc.js";
 import type { DataVersion, TopicConfig } from "../namesrv/routeinfo.js";
+import type { Channel } from "../remoting/channel.js";
+import { offsetMsgId } from "../client/msg-id.js";
 import { initialTopicConfigs } from "./topic-config.js";
+import { ConsumerManager } from "./consumer-manager.js";
+import { OffsetManager } from "./offset-manager.js";
+import { PullProcessor, type PullRequest } from "./pull-processor.js";
+import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
+import type { StorePort } from "./store-port.js";
 
 export interface BrokerSpec {
   clusterName: string;
@@ -20,6 +27,10 @@ export interface BrokerSpec {
   brokerId: number;
   topics: { name: string; readQueueNums: number; writeQueueNums: number; perm: number }[];
   namesrvIps: string[];
+  /** Per-group overrides of broker settings (µs for durations). */
+  config: Record<string, number | boolean | string>;
+  /** The node's message store (it lives on the node's disk across restarts). */
+  makeStore: (node: Node) => StorePort;
 }
 
 const REGISTER_FIRST_DELAY_US = 10_000_000;
@@ -28,9 +39,14 @@ const UNREGISTER_TIMEOUT_US = 3_000_000; // BrokerOuterAPI#unregisterBroker invo
 export class Broker implements Process {
   readonly addr: string;
   readonly haAddr: string;
-  private topicConfigs: TopicConfig[];
+  private topics = new Map<string, TopicConfig>();
   private client!: RemotingClient;
   private server!: RemotingServer;
+  store!: StorePort;
+  private consumers!: ConsumerManager;
+  private offsets!: OffsetManager;
+  private pull!: PullProcessor;
+  private sendCtx!: SendContext;
   /** From the last registration answer (slaves): where the master is. */
   masterAddr: string | null = null;
 
@@ -38,20 +54,70 @@ export class Broker implements Process {
     const s = env.settings;
     this.addr = `${node.ip}:${num(s, "broker", "listenPort")}`;
     this.haAddr = `${node.ip}:${num(s, "broker", "haListenPort")}`;
-    this.topicConfigs = initialTopicConfigs({
+    const saved = node.disk.get("topics") as TopicConfig[] | undefined; // topics.json
+    const initial = saved ?? initialTopicConfigs({
       clusterName: spec.clusterName, brokerName: spec.brokerName,
-      autoCreateTopicEnable: s.broker.autoCreateTopicEnable as boolean, defaultTopicQueueNums: 8, topics: spec.topics,
+      autoCreateTopicEnable: this.flag("autoCreateTopicEnable"), defaultTopicQueueNums: this.setting("defaultTopicQueueNums"), topics: spec.topics,
     });
+    for (const tc of initial) this.topics.set(tc.topicName, { ...tc });
+  }
+
+  /** A broker setting: the group's override, else the scenario's resolved value. */
+  setting(key: string): number {
+    return (this.spec.config[key] as number | undefined) ?? num(this.env.settings, "broker", key);
+  }
+
+  flag(key: string): boolean {
+    return (this.spec.config[key] ?? (this.env.settings.broker as Record<string, unknown>)[key]) as boolean;
   }
 
   start(): void {
     const s = this.env.settings;
     this.client = new RemotingClient(this.node, this.env.transport, clientOptions(s));
     this.server = new RemotingServer(this.node, this.env.transport, num(s, "broker", "listenPort"),
-      num(s, "broker", "serverChannelMaxIdleTimeSeconds"), { onRequest: (_ch, req, reply) => reply(this.handle(req)) });
+      num(s, "broker", "serverChannelMaxIdleTimeSeconds"), {
+        onRequest: (ch, req, reply) => this.handle(ch, req, reply),
+        onChannelEvent: (ch) => this.consumers.channelClosed(ch),
+      });
+    this.store = this.spec.makeStore(this.node);
+    this.store.start();
+    this.consumers = new ConsumerManager((ch, req) => this.server.notify(ch, req), this.flag("notifyConsumerIdsChangedEnable"));
+    this.offsets = new OffsetManager(this.node);
+    this.store.setRetentionSource?.((topic, queueId) => this.offsets.minOffset(topic, queueId));
+    this.pull = new PullProcessor(this.store, () => this.env.engine.nowUs,
+      (r) => this.commitOffset(r.group, r.topic, r.queueId, r.commitOffset!));
+    this.sendCtx = {
+      store: this.store, topics: this.topics, writable: () => true,
+      autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
+      topicCreated: () => this.topicsChanged(),
+      stored: (req, r) => this.env.tracer.emit({ type: "store", node: this.node.name, msgId: req.msgId, topic: req.topic,
+        queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
+      offsetMsgId: (off) => offsetMsgId(this.node.ip, num(s, "broker", "listenPort"), off),
+    };
     this.registerBrokerAll();
-    const periodUs = Math.max(10_000_000, Math.min(num(s, "broker", "registerNameServerPeriod"), 60_000_000));
+    const periodUs = Math.max(10_000_000, Math.min(this.setting("registerNameServerPeriod"), 60_000_000));
     this.node.every(periodUs, () => this.registerBrokerAll(), REGISTER_FIRST_DELAY_US, "rate");
+    // PullRequestHoldService: a waitForRunning loop (fixed delay).
+    const holdUs = this.flag("longPollingEnable") ? 5_000_000 : this.setting("shortPollingTimeMills");
+    this.node.every(holdUs, () => this.pull.checkHoldRequest(), holdUs, "delay");
+    // ClientHousekeepingService: scan every 10 s, first after 10 s.
+    this.node.every(10_000_000, () => this.consumers.scan(this.env.engine.nowUs, this.setting("channelExpiredTimeout"),
+      (ch) => this.server.close(ch)), 10_000_000, "rate");
+    const flushUs = this.setting("flushConsumerOffsetInterval");
+    this.node.every(flushUs, () => this.offsets.persist(), 10_000_000, "rate");
+  }
+
+  private commitOffset(group: string, topic: string, queueId: number, offset: number): void {
+    this.offsets.commit(group, topic, queueId, offset);
+    this.env.tracer.emit({ type: "offset.commit", node: this.node.name, group, topic, queueId, offset });
+  }
+
+  /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */
+  private topicsChanged(): void {
+    const v = this.dataVersion;
+    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 });
+    this.node.disk.set("topics", [...this.topics.values()].map((t) => ({ ...t })));
+    this.registerBrokerAll();
   }
 
   /** The topic config's data version lives on disk (topics.json), so it survives restarts. */
@@ -64,22 +130,63 @@ export class Broker implements Process {
     return v;
   }
 
-  private handle(req: Request): Response {
+  private handle(ch: Channel, req: Request, reply: (r: Response) => void): void {
+    const now = this.env.engine.nowUs;
     switch (req.code) {
+      case RequestCode.SEND_MESSAGE:
+      case RequestCode.SEND_MESSAGE_V2:
+        processSend(this.sendCtx, req as unknown as SendRequest, reply);
+        return;
+      case RequestCode.PULL_MESSAGE:
+        this.pull.process(req as unknown as PullRequest, reply);
+        return;
       case RequestCode.HEART_BEAT:
+        if (req.kind === "consumer") {
+          this.consumers.register(req.group as string, req.clientId as string, ch, String(req.subscription ?? "*"),
+            req.messageModel === "BROADCASTING", now);
+        }
+        reply({ code: ResponseCode.SUCCESS });
+        return;
       case RequestCode.UNREGISTER_CLIENT:
-        return { code: ResponseCode.SUCCESS };
+        if (req.kind === "consumer") this.consumers.unregister(req.group as string, req.clientId as string);
+        reply({ code: ResponseCode.SUCCESS });
+        return;
+      case RequestCode.GET_CONSUMER_LIST_BY_GROUP:
+        reply({ code: ResponseCode.SUCCESS, consumerIdList: this.consumers.clientIds(req.group as string) });
+        return;
+      case RequestCode.QUERY_CONSUMER_OFFSET:
+        reply(this.queryConsumerOffset(req));
+        return;
+      case RequestCode.UPDATE_CONSUMER_OFFSET:
+        this.commitOffset(req.group as string, req.topic as string, req.queueId as number, req.commitOffset as number);
+        reply({ code: ResponseCode.SUCCESS });
+        return;
       default:
-        return { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED };
+        reply({ code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
     }
   }
 
+  /**
+   * ConsumerManageProcessor#queryConsumerOffset: the stored offset; with none, 0
+   * when the queue still starts at 0 (a young topic), else QUERY_NOT_FOUND.
+   * The answer also carries the queue's max offset (GET_MAX_OFFSET in RocketMQ,
+   * a second round trip we fold into this one).
+   */
+  private queryConsumerOffset(req: Request): Response {
+    const topic = req.topic as string, queueId = req.queueId as number;
+    const maxOffset = this.store.getMaxOffsetInQueue(topic, queueId);
+    const stored = this.offsets.query(req.group as string, topic, queueId);
+    if (stored !== undefined) return { code: ResponseCode.SUCCESS, offset: stored, maxOffset };
+    if (this.store.getMinOffsetInQueue(topic, queueId) <= 0) return { code: ResponseCode.SUCCESS, offset: 0, maxOffset };
+    return { code: ResponseCode.QUERY_NOT_FOUND, maxOffset };
+  }
+
   private registerBrokerAll(): void {
-    const timeoutUs = num(this.env.settings, "broker", "registerBrokerTimeoutMills");
+    const timeoutUs = this.setting("registerBrokerTimeoutMills");
     const req: Request = {
       code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
       brokerName: this.spec.brokerName, brokerId: this.spec.brokerId, haServerAddr: this.haAddr,
-      topicConfigs: this.topicConfigs.map((t) => ({ ...t })), dataVersion: { ...this.dataVersion },
+      topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion },
     };
     for (const ip of this.spec.namesrvIps) {
       this.client.invoke(`${ip}:${NAMESRV_PORT}`, req, timeoutUs, (err, resp) => {

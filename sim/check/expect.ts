@@ -35,8 +35,16 @@ export class ExpectationChecker {
     for (const s of this.states) this.step(s, e);
   };
 
+  /** Checker figures for `metric` expectations, known only at the end of the run. */
+  private metrics: ((path: string) => number | undefined) | null = null;
+
+  setMetrics(lookup: (path: string) => number | undefined): void {
+    this.metrics = lookup;
+  }
+
   private step(s: State, e: TraceEvent): void {
     const spec = s.spec;
+    if (spec.kind === "metric") return;
     if (spec.betweenUs && (e.t < spec.betweenUs[0] || e.t > spec.betweenUs[1])) return;
     if (spec.kind === "never") {
       if (s.firstViolationUs === null && matches(spec.filter, e)) s.firstViolationUs = e.t;
@@ -60,7 +68,7 @@ export class ExpectationChecker {
 
   finish(): ExpectationResult[] {
     return this.states.map((s) => {
-      const { pass, detail } = verdict(s, this.faultNames);
+      const { pass, detail } = s.spec.kind === "metric" ? metricVerdict(s.spec, this.metrics) : verdict(s, this.faultNames);
       return { label: s.spec.label, pass, detail, line: s.spec.pos.line };
     });
   }
@@ -80,19 +88,31 @@ function describeRef(ref: Reference | undefined, faultNames: Map<number, string>
   return `${ref.which} ${describeFilter(ref.filter)}`;
 }
 
+function bounds(n: number, spec: { equals?: number; min?: number; max?: number }): { ok: boolean; want: string } {
+  const ok = (spec.equals === undefined || n === spec.equals) && (spec.min === undefined || n >= spec.min)
+    && (spec.max === undefined || n <= spec.max);
+  const want = spec.equals !== undefined ? `${spec.equals}` : `${spec.min ?? 0}..${spec.max ?? "∞"}`;
+  return { ok, want };
+}
+
+function metricVerdict(spec: Extract<ExpectationSpec, { kind: "metric" }>, lookup: ((p: string) => number | undefined) | null) {
+  const v = lookup?.(spec.metric);
+  if (v === undefined || v === null) return { pass: false, detail: `no figure "${spec.metric}" in this run's checks` };
+  const { ok, want } = bounds(v, spec);
+  return { pass: ok, detail: `${spec.metric} = ${v} (expected ${want})` };
+}
+
 function verdict(s: State, faultNames: Map<number, string>): { pass: boolean; detail: string } {
   const spec = s.spec;
+  if (spec.kind === "metric") return { pass: false, detail: "" };
   if (spec.kind === "never") {
     return s.firstViolationUs === null
       ? { pass: true, detail: `no ${describeFilter(spec.filter)}` }
       : { pass: false, detail: `${describeFilter(spec.filter)} happened at ${formatUs(s.firstViolationUs)}` };
   }
   if (spec.kind === "count") {
-    const n = s.count;
-    const ok = (spec.equals === undefined || n === spec.equals) && (spec.min === undefined || n >= spec.min)
-      && (spec.max === undefined || n <= spec.max);
-    const want = spec.equals !== undefined ? `${spec.equals}` : `${spec.min ?? 0}..${spec.max ?? "∞"}`;
-    return { pass: ok, detail: `${n} × ${describeFilter(spec.filter)} (expected ${want})` };
+    const { ok, want } = bounds(s.count, spec);
+    return { pass: ok, detail: `${s.count} × ${describeFilter(spec.filter)} (expected ${want})` };
   }
   const what = describeFilter(spec.filter);
   const refText = describeRef(spec.after, faultNames);

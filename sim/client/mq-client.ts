@@ -9,7 +9,7 @@
 // A TOPIC_NOT_EXIST answer throws inside RocketMQ and the cached route is kept:
 // we record the answer in the trace and keep the cached route too.
 
-import type { Node, Process } from "../core/node.js";
+import type { Node } from "../core/node.js";
 import { num } from "../scenario/defaults.js";
 import { RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
@@ -26,17 +26,30 @@ export interface ClientSpec {
   group: string;
   topics: string[];
   namesrvIps: string[];
+  /** Per-group overrides of client settings (µs for durations). */
+  config?: Record<string, number | boolean | string>;
+}
+
+/** What the producer or consumer built on this instance adds to it. */
+export interface ClientHooks {
+  /** A topic's route changed (after the trace event). */
+  onRouteChanged?(topic: string, route: TopicRouteData): void;
+  /** Extra heartbeat payload (consumer data). */
+  heartbeatData?(): Record<string, unknown>;
+  /** A request a broker sent us (NOTIFY_CONSUMER_IDS_CHANGED). */
+  onBrokerRequest?(code: number, req: Record<string, unknown>): void;
 }
 
 const POLL_FIRST_DELAY_US = 10_000;
 const HEARTBEAT_FIRST_DELAY_US = 1_000_000;
 
-export class MQClient implements Process {
+export class MQClient {
   readonly clientId: string;
   readonly routes = new Map<string, TopicRouteData>();
+  hooks: ClientHooks = {};
   /** What the trace last said about each topic ("" = nothing yet, "!" = TOPIC_NOT_EXIST). */
   private reported = new Map<string, string>();
-  private remoting!: RemotingClient;
+  remoting!: RemotingClient;
   private picker!: NameServerPicker;
   private readonly executor = new SerialExecutor();
 
@@ -48,9 +61,19 @@ export class MQClient implements Process {
     this.clientId = `${node.ip}@${pid}#${nanos}`;
   }
 
+  /** A client setting: the group's override, else the scenario's resolved value. */
+  setting(key: string): number {
+    return (this.spec.config?.[key] as number | undefined) ?? num(this.env.settings, "client", key);
+  }
+
+  flag(key: string): boolean {
+    return (this.spec.config?.[key] ?? (this.env.settings.client as Record<string, unknown>)[key]) as boolean;
+  }
+
   start(): void {
     const s = this.env.settings;
     this.remoting = new RemotingClient(this.node, this.env.transport, clientOptions(s));
+    this.remoting.onServerRequest = (_ch, req) => { this.hooks.onBrokerRequest?.(req.code, req); return null; };
     this.picker = new NameServerPicker(this.remoting, this.spec.namesrvIps.map((ip) => `${ip}:${NAMESRV_PORT}`),
       this.env.streams.get(`namesrv-pick/${this.node.name}`), this.env.profile,
       (addr) => this.env.tracer.emit({ type: "client.namesrv", node: this.node.name, namesrv: this.env.nodeNameOfIp(addr.split(":")[0]) }));
@@ -60,10 +83,46 @@ export class MQClient implements Process {
       () => this.executor.submit("heartbeat", (done) => this.heartbeatAll(done)), HEARTBEAT_FIRST_DELAY_US, "rate");
   }
 
+  /** updateTopicRouteInfoFromNameServer(topic) for one topic, now (e.g. before a first send). */
+  updateRoute(topic: string, done: () => void): void {
+    this.queryRoutes([topic], done);
+  }
+
+  /** sendHeartbeatToAllBrokerWithLock, now (consumer start, subscription change). */
+  heartbeatNow(done: () => void = () => {}): void {
+    this.executor.submit("heartbeat-now", (d) => this.heartbeatAll(() => { d(); done(); }));
+  }
+
   /** updateTopicRouteInfoFromNameServer() for every topic, one after another. */
   private updateRoutes(done: () => void): void {
-    const topics = [...this.spec.topics];
-    const timeoutUs = num(this.env.settings, "client", "mqClientApiTimeout");
+    this.queryRoutes([...this.spec.topics], done);
+  }
+
+  /**
+   * updateTopicRouteInfoFromNameServer(topic, isDefault=true): borrow TBW102's
+   * route, with min(defaultTopicQueueNums, readQueueNums) queues per broker, so a
+   * first send can reach a broker that auto-creates the topic.
+   */
+  updateRouteDefault(topic: string, defaultTopicQueueNums: number, done: () => void): void {
+    const timeoutUs = this.setting("mqClientApiTimeout");
+    this.picker.invoke({ code: RequestCode.GET_ROUTEINFO_BY_TOPIC, topic: "TBW102" }, timeoutUs, (err, resp) => {
+      const route = resp?.route as TopicRouteData | undefined;
+      if (!err && resp?.code === ResponseCode.SUCCESS && route) {
+        const borrowed: TopicRouteData = {
+          queueDatas: route.queueDatas.map((q) => {
+            const n = Math.min(defaultTopicQueueNums, q.readQueueNums);
+            return { ...q, readQueueNums: n, writeQueueNums: n };
+          }),
+          brokerDatas: route.brokerDatas,
+        };
+        this.onRouteAnswer(topic, ResponseCode.SUCCESS, borrowed);
+      }
+      done();
+    }, () => this.env.engine.nowUs);
+  }
+
+  private queryRoutes(topics: string[], done: () => void): void {
+    const timeoutUs = this.setting("mqClientApiTimeout");
     const next = (): void => {
       const topic = topics.shift();
       if (topic === undefined) { done(); return; }
@@ -89,6 +148,11 @@ export class MQClient implements Process {
     this.routes.set(topic, route);
     if (old && routeKey(old) === key && this.reported.get(topic) === key) return;
     this.reported.set(topic, key);
+    this.emitRoute(topic, route);
+    this.hooks.onRouteChanged?.(topic, route);
+  }
+
+  private emitRoute(topic: string, route: TopicRouteData): void {
     this.env.tracer.emit({
       type: "client.route", node: this.node.name, topic,
       brokers: route.queueDatas.map((q) => ({
@@ -98,6 +162,27 @@ export class MQClient implements Process {
       })),
       publish: publishBrokers(route), subscribe: subscribeBrokers(route),
     });
+  }
+
+  /** findBrokerAddressInPublish: the master's address, or null. */
+  masterAddr(brokerName: string): string | null {
+    for (const route of this.routes.values()) {
+      const bd = route.brokerDatas.find((b) => b.brokerName === brokerName);
+      if (bd?.brokerAddrs["0"] !== undefined) return bd.brokerAddrs["0"];
+    }
+    return null;
+  }
+
+  /** findBrokerAddressInSubscribe(brokerName, 0, false): master, else any address of the group. */
+  subscribeAddr(brokerName: string): string | null {
+    for (const route of this.routes.values()) {
+      const bd = route.brokerDatas.find((b) => b.brokerName === brokerName);
+      if (!bd) continue;
+      if (bd.brokerAddrs["0"] !== undefined) return bd.brokerAddrs["0"];
+      const ids = Object.keys(bd.brokerAddrs);
+      if (ids.length) return bd.brokerAddrs[ids[0]];
+    }
+    return null;
   }
 
   /** Broker addresses to heartbeat: producers only masters, consumers every address. */
@@ -120,8 +205,10 @@ export class MQClient implements Process {
     const next = (): void => {
       const addr = targets.shift();
       if (addr === undefined) { done(); return; }
-      this.remoting.invoke(addr, { code: RequestCode.HEART_BEAT, clientId: this.clientId, group: this.spec.group, kind: this.spec.kind },
-        timeoutUs, () => next());
+      this.remoting.invoke(addr, {
+        code: RequestCode.HEART_BEAT, clientId: this.clientId, group: this.spec.group, kind: this.spec.kind,
+        ...this.hooks.heartbeatData?.(),
+      }, timeoutUs, () => next());
     };
     next();
   }

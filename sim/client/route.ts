@@ -24,3 +24,23 @@ export function subscribeBrokers(route: TopicRouteData): string[] {
 export function routeKey(route: TopicRouteData | null): string {
   return route === null ? "" : JSON.stringify(route);
 }
+
+/** topicRouteData2TopicPublishInfo: queues of writable groups with a master, brokerName then queueId order. */
+export function publishQueues(route: TopicRouteData): { brokerName: string; queueId: number }[] {
+  const out: { brokerName: string; queueId: number }[] = [];
+  for (const name of publishBrokers(route)) {
+    const q = route.queueDatas.find((x) => x.brokerName === name)!;
+    for (let i = 0; i < q.writeQueueNums; i++) out.push({ brokerName: name, queueId: i });
+  }
+  return out;
+}
+
+/** topicRouteData2TopicSubscribeInfo: every readable queue. */
+export function subscribeQueues(topic: string, route: TopicRouteData): { topic: string; brokerName: string; queueId: number }[] {
+  const out: { topic: string; brokerName: string; queueId: number }[] = [];
+  for (const name of subscribeBrokers(route)) {
+    const q = route.queueDatas.find((x) => x.brokerName === name)!;
+    for (let i = 0; i < q.readQueueNums; i++) out.push({ topic, brokerName: name, queueId: i });
+  }
+  return out;
+}

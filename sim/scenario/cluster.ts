@@ -10,7 +10,9 @@ import { sampler } from "../core/distribution.js";
 import { Node, type Process } from "../core/node.js";
 import type { RandomStreams } from "../core/random.js";
 import { Broker } from "../broker/broker.js";
-import { MQClient } from "../client/mq-client.js";
+import { Consumer } from "../client/consumer.js";
+import { Producer } from "../client/producer.js";
+import type { StorePort } from "../broker/store-port.js";
 import { NameServer } from "../namesrv/namesrv.js";
 import { Transport } from "../remoting/channel.js";
 import type { Env } from "../remoting/env.js";
@@ -24,6 +26,10 @@ export type NodeKind = "namesrv" | "broker" | "producer" | "consumer";
 export interface SimNode {
   node: Node;
   kind: NodeKind;
+  /** When the node's process first starts (clients may start late), µs. */
+  startUs: number;
+  /** When a client stops gracefully, µs. */
+  stopUs?: number;
   group?: string;
   cluster?: string;
   brokerName?: string;
@@ -40,7 +46,9 @@ export function ipOf(index: number): string {
   return `10.0.${Math.floor(index / 254)}.${(index % 254) + 1}`;
 }
 
-export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams, tracer: Tracer): World {
+export type StoreFactory = (node: Node, group: Scenario["cluster"]["brokers"][number], env: Env) => StorePort;
+
+export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams, tracer: Tracer, makeStore: StoreFactory): World {
   const settings = resolveSettings(scn.profile, scn.config);
   const network = new Network(streams, sampler(scn.network.latency), scn.network.loss);
   const transport = new Transport(engine, network, tracer);
@@ -50,9 +58,9 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
     engine, tracer, streams, transport, settings, profile: scn.profile,
     nodeNameOfIp: (ip) => byIp.get(ip) ?? ip,
   };
-  const add = (name: string, meta: Omit<SimNode, "node">, make: (n: Node) => Process) => {
+  const add = (name: string, meta: Omit<SimNode, "node" | "startUs"> & { startUs?: number }, make: (n: Node) => Process) => {
     const node = new Node(engine, name, ipOf(nodes.size), make);
-    nodes.set(name, { node, ...meta });
+    nodes.set(name, { node, startUs: 0, ...meta });
     byIp.set(node.ip, name);
     transport.addNode(node);
   };
@@ -64,23 +72,29 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
   for (const g of scn.cluster.brokers) {
     const topics = scn.topics.filter((t) => t.brokers.includes(g.name));
     for (let id = 0; id <= g.slaves; id++) {
-      const spec = { clusterName: g.cluster, brokerName: g.name, brokerId: id, topics, namesrvIps };
+      const spec = { clusterName: g.cluster, brokerName: g.name, brokerId: id, topics, namesrvIps, config: g.config,
+        makeStore: (n: Node) => makeStore(n, g, env) };
       add(`${g.name}-${id}`, { kind: "broker", cluster: g.cluster, brokerName: g.name, brokerId: id }, (n) => new Broker(n, env, spec));
     }
   }
-  for (const [kind, groups] of [["producer", scn.producers], ["consumer", scn.consumers]] as const) {
-    for (const g of groups) {
-      for (let i = 0; i < g.instances; i++) {
-        const spec = { kind, group: g.group, topics: [g.topic], namesrvIps };
-        add(`${g.group}-${i}`, { kind, group: g.group }, (n) => new MQClient(n, env, spec));
-      }
+  for (const g of scn.producers) {
+    for (let i = 0; i < g.instances; i++) {
+      add(`${g.group}-${i}`, { kind: "producer", group: g.group, startUs: g.startUs, stopUs: g.stopUs }, (n) => new Producer(n, env, g, namesrvIps));
+    }
+  }
+  for (const g of scn.consumers) {
+    for (let i = 0; i < g.instances; i++) {
+      add(`${g.group}-${i}`, { kind: "consumer", group: g.group, startUs: g.startUs, stopUs: g.stopUs }, (n) => new Consumer(n, env, g, namesrvIps));
     }
   }
   return { env, network, nodes };
 }
 
-/** Topology events, then every node starts, in build order, at t = 0. */
-export function startWorld(world: World): void {
+/**
+ * Topology events, then every node starts, in build order, at t = 0 — clients
+ * with a later `start` at that time, and those with a `stop` shut down then.
+ */
+export function startWorld(world: World, stop: (name: string) => void): void {
   const tracer = world.env.tracer;
   for (const [name, s] of world.nodes) {
     tracer.emit({
@@ -90,8 +104,14 @@ export function startWorld(world: World): void {
       ...(s.brokerName !== undefined ? { brokerName: s.brokerName, brokerId: s.brokerId } : {}),
     });
   }
+  const engine = world.env.engine;
   for (const [name, s] of world.nodes) {
-    s.node.start();
-    tracer.emit({ type: "node.up", node: name, incarnation: s.node.incarnation });
+    const up = () => {
+      s.node.start();
+      tracer.emit({ type: "node.up", node: name, incarnation: s.node.incarnation });
+    };
+    if (s.startUs > 0) engine.at(s.startUs, up);
+    else up();
+    if (s.stopUs !== undefined) engine.at(s.stopUs, () => stop(name));
   }
 }

@@ -11,6 +11,8 @@ import type { ConfigOverrides, Profile } from "./types.js";
 export type SettingKind = "ms" | "sec" | "bool" | "int" | "string";
 interface SettingDef {
   kind: SettingKind;
+  /** For "string" settings that take one of a few values. */
+  values?: readonly string[];
   v49: number | boolean | string; // 4.9.8 default (durations in ms / s as RocketMQ writes them)
   v53: number | boolean | string; // 5.3 default
   cite: string;
@@ -18,6 +20,7 @@ interface SettingDef {
 
 const d = (kind: SettingKind, v49: number | boolean | string, v53: number | boolean | string, cite: string): SettingDef =>
   ({ kind, v49, v53, cite });
+const oneOf = (values: readonly string[], v: string, cite: string): SettingDef => ({ kind: "string", values, v49: v, v53: v, cite });
 
 export const SETTINGS = {
   namesrv: {
@@ -39,6 +42,18 @@ export const SETTINGS = {
     listenPort: d("int", 10911, 10911, "NettyServerConfig via BrokerStartup"),
     haListenPort: d("int", 10912, 10912, "MessageStoreConfig"),
     serverChannelMaxIdleTimeSeconds: d("sec", 120, 120, "NettyServerConfig (broker's remoting server)"),
+    defaultTopicQueueNums: d("int", 8, 8, "BrokerConfig"),
+    maxMessageSize: d("int", 4 * 1024 * 1024, 4 * 1024 * 1024, "MessageStoreConfig"),
+    flushDiskType: oneOf(["ASYNC_FLUSH", "SYNC_FLUSH"], "ASYNC_FLUSH", "MessageStoreConfig"),
+    flushIntervalCommitLog: d("ms", 500, 500, "MessageStoreConfig"),
+    flushCommitLogLeastPages: d("int", 4, 4, "MessageStoreConfig"),
+    flushCommitLogThoroughInterval: d("ms", 10_000, 10_000, "MessageStoreConfig"),
+    syncFlushTimeout: d("ms", 5_000, 5_000, "MessageStoreConfig"),
+    longPollingEnable: d("bool", true, true, "BrokerConfig"),
+    shortPollingTimeMills: d("ms", 1_000, 1_000, "BrokerConfig"),
+    flushConsumerOffsetInterval: d("ms", 5_000, 5_000, "BrokerConfig"),
+    channelExpiredTimeout: d("ms", 120_000, 120_000, "BrokerConfig / ClientHousekeepingService"),
+    notifyConsumerIdsChangedEnable: d("bool", true, true, "BrokerConfig"),
   },
   client: {
     pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
@@ -48,6 +63,21 @@ export const SETTINGS = {
     connectTimeoutMillis: d("ms", 3_000, 3_000, "NettyClientConfig / NettySystemConfig"),
     clientCloseSocketIfTimeout: d("bool", true, true, "NettySystemConfig"),
     clientChannelMaxIdleTimeSeconds: d("sec", 120, 120, "NettySystemConfig"),
+    // DefaultMQProducer (extends ClientConfig)
+    sendMsgTimeout: d("ms", 3_000, 3_000, "DefaultMQProducer"),
+    retryTimesWhenSendFailed: d("int", 2, 2, "DefaultMQProducer"),
+    retryTimesWhenSendAsyncFailed: d("int", 2, 2, "DefaultMQProducer"),
+    retryAnotherBrokerWhenNotStoreOK: d("bool", false, false, "DefaultMQProducer"),
+    sendLatencyFaultEnable: d("bool", false, false, "DefaultMQProducer / MQFaultStrategy"),
+    defaultTopicQueueNums: d("int", 4, 4, "DefaultMQProducer"),
+    // DefaultMQPushConsumer (extends ClientConfig)
+    pullThresholdForQueue: d("int", 1000, 1000, "DefaultMQPushConsumer"),
+    consumeConcurrentlyMaxSpan: d("int", 2000, 2000, "DefaultMQPushConsumer"),
+    consumeThreadMax: d("int", 20, 20, "DefaultMQPushConsumer"),
+    pullInterval: d("ms", 0, 0, "DefaultMQPushConsumer"),
+    pullTimeDelayMillsWhenException: d("ms", 1_000, 1_000, "ClientConfig"),
+    // System property rocketmq.client.rebalance.waitInterval (RebalanceService)
+    rebalanceWaitInterval: d("ms", 20_000, 20_000, "RebalanceService"),
   },
 } satisfies Record<keyof ConfigOverrides, Record<string, SettingDef>>;
 

@@ -7,8 +7,8 @@
 // `shutdown` is a clean stop: a broker first unregisters from every NameServer.
 
 import { sampler } from "../core/distribution.js";
-import { Broker } from "../broker/broker.js";
 import type { Node } from "../core/node.js";
+import { failDisk, fillDisk, healDisk, onPowerLoss, slowDisk } from "../store/index.js";
 import type { World } from "./cluster.js";
 import type { FaultSpec } from "./types.js";
 
@@ -48,7 +48,11 @@ function applyFault(world: World, f: FaultSpec): void {
       case "resume":
         if (node.paused) { tracer.emit({ type: "node.resume", node: name }); node.resume(); }
         break;
-      case "shutdown": shutdown(world, node); break;
+      case "shutdown": case "stop": stopNode(world, node); break;
+      case "slow-disk": slowDisk(node, f.factor !== undefined ? { factor: f.factor } : { fsyncUs: f.latency! }); break;
+      case "disk-fail": failDisk(node); break;
+      case "disk-full": fillDisk(node); break;
+      case "disk-heal": healDisk(node); break;
       case "start": start(world, node); break;
       case "restart":
         kill(world, node, "crash");
@@ -64,6 +68,8 @@ function kill(world: World, node: Node, how: "crash" | "power-off" | "shutdown")
   const old = node.incarnation;
   node.kill(how);
   if (wasRunning) world.env.transport.processDied(node, old, how === "power-off");
+  // The OS page cache survives a process crash; a power loss keeps only what was fsynced.
+  if (how === "power-off" && world.nodes.get(node.name)!.kind === "broker") onPowerLoss(node);
   world.env.tracer.emit({ type: "node.down", node: node.name, how });
 }
 
@@ -73,14 +79,14 @@ function start(world: World, node: Node): void {
   world.env.tracer.emit({ type: "node.up", node: node.name, incarnation: node.incarnation });
 }
 
-function shutdown(world: World, node: Node): void {
-  const p = node.process;
+interface Stoppable { shutdown(done: () => void): void }
+
+/** A clean stop: the process's own shutdown (unregistering…), then it exits. */
+export function stopNode(world: World, node: Node): void {
+  const p = node.process as (Partial<Stoppable> & object) | null;
   if (!p) return;
-  if (p instanceof Broker) {
-    const inc = node.incarnation;
-    // A paused JVM handles SIGTERM only once it runs again.
-    node.handOver(() => p.shutdown(() => { if (node.incarnation === inc) kill(world, node, "shutdown"); }));
-  } else {
-    kill(world, node, "shutdown");
-  }
+  if (typeof p.shutdown !== "function") { kill(world, node, "shutdown"); return; }
+  const inc = node.incarnation;
+  // A paused JVM handles SIGTERM only once it runs again.
+  node.handOver(() => p.shutdown!(() => { if (node.incarnation === inc) kill(world, node, "shutdown"); }));
 }

@@ -9,7 +9,8 @@ import { TraceWriter } from "../trace/writer.js";
 import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from "../trace/schema.js";
 import { ROCKETSIM_VERSION } from "../version.js";
 import { buildWorld, startWorld } from "./cluster.js";
-import { scheduleFaults } from "./faults.js";
+import { scheduleFaults, stopNode } from "./faults.js";
+import { makeStoreFor } from "./store-factory.js";
 import type { Scenario } from "./types.js";
 
 export interface RunOptions {
@@ -45,7 +46,7 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
   const engine = new Engine();
   const streams = new RandomStreams(scn.seed);
   const tracer = new Tracer(() => engine.nowUs);
-  const world = buildWorld(scn, engine, streams, tracer);
+  const world = buildWorld(scn, engine, streams, tracer, makeStoreFor(scn));
   const untilUs = Math.min(opts.untilUs ?? scn.durationUs, scn.durationUs);
   const header: TraceHeader = {
     format: TRACE_FORMAT, version: TRACE_VERSION, scenario: scn.name, seed: scn.seed, scenarioSha256: scn.sha256,
@@ -55,11 +56,11 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
   const writer = new TraceWriter(opts.tracePath ?? null, header);
   const checker = new ExpectationChecker(scn.expect,
     new Map(scn.faults.filter((f) => f.name !== undefined).map((f) => [f.index, f.name!])));
-  tracer.on(writer.write);
+  tracer.on(scn.trace.messages ? writer.write : skipMessages(writer.write));
   tracer.on(checker.observe);
   for (const l of opts.listeners ?? []) tracer.on(l);
 
-  startWorld(world);
+  startWorld(world, (name) => stopNode(world, world.nodes.get(name)!.node));
   scheduleFaults(world, scn.faults);
 
   let reason: StopReason = "drained";
@@ -81,4 +82,11 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
     stopReason: reason, engineEvents: engine.events, traceEvents: tracer.count, traceSha256: sha,
     expectations, passed: reason !== "max-events" && expectations.every((e) => e.pass),
   };
+}
+
+const MESSAGE_EVENTS = new Set(["send", "send.result", "store", "consume", "offset.commit"]);
+
+/** trace.messages = false: per-message events reach checkers but not the file. */
+function skipMessages(write: TraceListener): TraceListener {
+  return (e) => { if (!MESSAGE_EVENTS.has(e.type)) write(e); };
 }

@@ -27,7 +27,21 @@ export interface BrokerGroupSpec {
   name: string; // brokerName
   slaves: number;
   cluster: string; // brokerClusterName, default "DefaultCluster"
+  /** Per-group broker setting overrides (same keys and units as config.broker). */
+  config: Record<string, number | boolean | string>;
+  /** Disk of every node in the group. */
+  disk: DiskSpec;
 }
+
+/** A broker node's simulated disk. Latencies in µs; bandwidth in bytes/s. */
+export interface DiskSpec {
+  writeLatency: Distribution;
+  fsyncLatency: Distribution;
+  bandwidthBytesPerSec: number;
+}
+
+/** A size in bytes: a fixed value or a distribution (sampled values are bytes). */
+export type SizeSpec = Distribution;
 
 export interface TopicSpec {
   name: string;
@@ -41,10 +55,47 @@ export interface ClientGroupSpec {
   group: string;
   instances: number;
   topic: string;
+  /** When the instances start and (optionally) stop, µs. */
+  startUs: number;
+  stopUs?: number;
+  /** Per-group client setting overrides (same keys and units as config.client). */
+  config: Record<string, number | boolean | string>;
+}
+
+export interface ProducerGroupSpec extends ClientGroupSpec {
+  /** Messages per second per instance; 0 = the instance sends nothing. */
+  rate: number;
+  arrival: "constant" | "poisson";
+  /** Stop after this many messages per instance. */
+  count?: number;
+  size: SizeSpec;
+  /** Tags to put on messages, picked round-robin, or by weight when any weight is given. */
+  tags: { tag: string; weight: number }[];
+  tagPick: "round-robin" | "weighted";
+  /** A unique business key per message. */
+  keys: boolean;
+  sendMode: "sync" | "async" | "oneway";
+}
+
+export type AllocateStrategyName = "averagely" | "circle" | "consistent-hash" | "config" | "machine-room" | "machine-room-nearby";
+
+export interface ConsumerGroupSpec extends ClientGroupSpec {
+  messageModel: "CLUSTERING" | "BROADCASTING";
+  consumeType: "push" | "pull";
+  /** "*" or "TagA || TagB": RocketMQ's subscription expression. */
+  subscription: string;
+  allocateStrategy: AllocateStrategyName;
+  /** Options of the strategy: virtual nodes (consistent-hash), rooms (machine-room…), queues (config). */
+  allocateOptions: { virtualNodes?: number; rooms?: string[]; queues?: { brokerName: string; queueId: number }[] };
+  /** How long the listener takes per message, µs. */
+  consumeTime: Distribution;
+  consumeFromWhere: "CONSUME_FROM_LAST_OFFSET" | "CONSUME_FROM_FIRST_OFFSET" | "CONSUME_FROM_TIMESTAMP";
+  pullBatchSize: number;
 }
 
 export type FaultSpec = { atUs: number; index: number; name?: string; pos: SourcePos } & (
-  | { action: "crash" | "power-off" | "pause" | "resume" | "restart" | "shutdown" | "start"; nodes: string[] }
+  | { action: "crash" | "power-off" | "pause" | "resume" | "restart" | "shutdown" | "start" | "stop" | "disk-fail" | "disk-full" | "disk-heal"; nodes: string[] }
+  | { action: "slow-disk"; nodes: string[]; factor?: number; latency?: Distribution; latencyText?: string }
   | { action: "partition"; groups: string[][]; oneWay: boolean }
   | { action: "heal" }
   | { action: "latency"; latency: LatencySpec; latencyText: string; from?: string; to?: string }
@@ -84,6 +135,8 @@ export type ExpectationSpec = ExpectBase &
     | { kind: "happens"; filter: EventFilter; after?: Reference; withinUs?: [number, number] }
     | { kind: "never"; filter: EventFilter }
     | { kind: "count"; filter: EventFilter; equals?: number; min?: number; max?: number }
+    /** A checker figure from the run summary, e.g. "lost", "byGroup.cg.duplicates", "e2eLatencyMs.p99". */
+    | { kind: "metric"; metric: string; equals?: number; min?: number; max?: number }
   );
 
 export interface NetworkSpec {
@@ -104,8 +157,10 @@ export interface Scenario {
   network: NetworkSpec;
   cluster: { nameservers: number; brokers: BrokerGroupSpec[] };
   topics: TopicSpec[];
-  producers: ClientGroupSpec[];
-  consumers: ClientGroupSpec[];
+  producers: ProducerGroupSpec[];
+  consumers: ConsumerGroupSpec[];
+  /** trace.messages=false keeps per-message events out of the trace file (checkers still see them). */
+  trace: { messages: boolean };
   faults: FaultSpec[];
   expect: ExpectationSpec[];
 }

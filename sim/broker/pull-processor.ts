@@ -1,0 +1,93 @@
+// PULL_MESSAGE on the broker (broker/processor/PullMessageProcessor,
+// longpolling/PullRequestHoldService).
+//
+// Long polling: a pull that finds nothing new (PULL_NOT_FOUND) with the suspend
+// flag is parked for its suspend timeout (15 s from the push consumer). It is
+// answered as soon as a matching message is dispatched to its queue (≈1 ms after
+// the append), or when the hold service, which wakes every 5 s (every
+// shortPollingTimeMills without long polling), sees it has timed out — so a
+// parked pull lasts 15 to 20 s. Timed-out requests are re-run without suspend.
+
+import { ResponseCode } from "../remoting/codes.js";
+import type { Response } from "../remoting/rpc.js";
+import type { GetResult, StorePort } from "./store-port.js";
+
+export interface PullRequest {
+  group: string;
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  maxMsgNums: number;
+  suspend: boolean;
+  suspendTimeoutUs: number;
+  /** Tag hash codes the subscription accepts; null = every message ("*"). */
+  tagCodes: number[] | null;
+  commitOffset?: number;
+}
+
+interface Held { req: PullRequest; reply: (r: Response) => void; suspendUs: number }
+
+export class PullProcessor {
+  private held = new Map<string, Held[]>(); // "topic@queueId"
+
+  constructor(private readonly store: StorePort, private readonly now: () => number,
+              private readonly onCommitOffset: (req: PullRequest) => void) {
+    store.onArrive((topic, queueId, maxOffset, tagsCode) => this.notifyMessageArriving(topic, queueId, maxOffset, tagsCode));
+  }
+
+  process(req: PullRequest, reply: (r: Response) => void, allowSuspend = true): void {
+    if (req.commitOffset !== undefined && req.commitOffset >= 0) this.onCommitOffset(req);
+    const codes = req.tagCodes;
+    const filter = codes === null ? () => true : (c: number) => codes.includes(c);
+    const r = this.store.getMessage(req.topic, req.queueId, req.queueOffset, req.maxMsgNums, filter);
+    const code = responseCode(r, req.queueOffset);
+    if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && req.suspend) {
+      const key = `${req.topic}@${req.queueId}`;
+      let list = this.held.get(key);
+      if (!list) { list = []; this.held.set(key, list); }
+      list.push({ req, reply, suspendUs: this.now() });
+      return;
+    }
+    reply({ code, nextBeginOffset: r.nextBeginOffset, minOffset: r.minOffset, maxOffset: r.maxOffset, suggestWhichBrokerId: 0,
+      messages: code === ResponseCode.SUCCESS ? r.messages : [] });
+  }
+
+  /** The hold service's periodic pass: wake what has data or has timed out. */
+  checkHoldRequest(): void {
+    for (const list of [...this.held.values()]) {
+      if (list.length === 0) continue;
+      const { topic, queueId } = list[0].req;
+      this.notifyMessageArriving(topic, queueId, this.store.getMaxOffsetInQueue(topic, queueId), null);
+    }
+  }
+
+  /** Called on dispatch (tagsCode known) and by the periodic pass (null: check everything). */
+  private notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode: number | null): void {
+    const key = `${topic}@${queueId}`;
+    const list = this.held.get(key);
+    if (!list || list.length === 0) return;
+    const keep: Held[] = [];
+    const wake: Held[] = [];
+    const now = this.now();
+    for (const h of list) {
+      const codes = h.req.tagCodes;
+      const arrived = maxOffset > h.req.queueOffset && (tagsCode === null || codes === null || codes.includes(tagsCode));
+      if (arrived || now >= h.suspendUs + h.req.suspendTimeoutUs) wake.push(h);
+      else keep.push(h);
+    }
+    if (keep.length) this.held.set(key, keep); else this.held.delete(key);
+    for (const h of wake) this.process(h.req, h.reply, false);
+  }
+}
+
+/** PullMessageProcessor: store status -> response code. */
+function responseCode(r: GetResult, requestOffset: number): number {
+  switch (r.status) {
+    case "FOUND": return ResponseCode.SUCCESS;
+    case "NO_MATCHED_MESSAGE": case "MESSAGE_WAS_REMOVING": case "NO_MATCHED_LOGIC_QUEUE":
+      return ResponseCode.PULL_RETRY_IMMEDIATELY;
+    case "OFFSET_FOUND_NULL": case "OFFSET_OVERFLOW_ONE": return ResponseCode.PULL_NOT_FOUND;
+    case "NO_MESSAGE_IN_QUEUE": return requestOffset === 0 ? ResponseCode.PULL_NOT_FOUND : ResponseCode.PULL_OFFSET_MOVED;
+    default: return ResponseCode.PULL_OFFSET_MOVED;
+  }
+}

@@ -1,0 +1,71 @@
+// SEND_MESSAGE(_V2) on the broker (broker/processor/SendMessageProcessor,
+// AbstractSendMessageProcessor#msgCheck, topic/TopicConfigManager
+// #createTopicInSendMessageMethod).
+//
+// Unknown topic: with autoCreateTopicEnable and TBW102 inheritable, the broker
+// creates it with min(producer's defaultTopicQueueNums, TBW102's write queues)
+// queues and registers with the NameServers at once — only the brokers that
+// actually received a message get it. A queueId >= max(read, write) queues is a
+// SYSTEM_ERROR. The store's status maps to the response code the producer turns
+// into a SendStatus.
+
+import { Perm, ResponseCode } from "../remoting/codes.js";
+import type { Response } from "../remoting/rpc.js";
+import type { TopicConfig } from "../namesrv/routeinfo.js";
+import type { PutResult, StorePort } from "./store-port.js";
+
+export interface SendRequest {
+  producerGroup: string; topic: string; queueId: number; msgId: string; tags?: string; keys?: string;
+  bodySize: number; bornUs: number; defaultTopicQueueNums: number; reconsumeTimes?: number;
+}
+
+export interface SendContext {
+  store: StorePort;
+  topics: Map<string, TopicConfig>;
+  writable: () => boolean;
+  autoCreateTopicEnable: boolean;
+  /** A topic was created: bump the data version and register at once. */
+  topicCreated: (tc: TopicConfig) => void;
+  stored: (req: SendRequest, r: PutResult) => void;
+  offsetMsgId: (commitLogOffset: number) => string;
+}
+
+const PUT_TO_CODE: Record<string, number> = {
+  PUT_OK: ResponseCode.SUCCESS,
+  FLUSH_DISK_TIMEOUT: ResponseCode.FLUSH_DISK_TIMEOUT,
+  FLUSH_SLAVE_TIMEOUT: ResponseCode.FLUSH_SLAVE_TIMEOUT,
+  SLAVE_NOT_AVAILABLE: ResponseCode.SLAVE_NOT_AVAILABLE,
+  SERVICE_NOT_AVAILABLE: ResponseCode.SERVICE_NOT_AVAILABLE,
+  OS_PAGE_CACHE_BUSY: ResponseCode.SYSTEM_BUSY,
+  MESSAGE_ILLEGAL: 13,
+};
+
+export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Response) => void): void {
+  if (!ctx.writable()) { reply({ code: 16 /* NO_PERMISSION */, remark: "the broker sending message is forbidden" }); return; }
+  let tc = ctx.topics.get(req.topic);
+  if (!tc) {
+    const tbw = ctx.topics.get("TBW102");
+    if (!ctx.autoCreateTopicEnable || !tbw || (tbw.perm & Perm.INHERIT) === 0) {
+      reply({ code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${req.topic}] not exist, apply first please!` });
+      return;
+    }
+    const n = Math.min(req.defaultTopicQueueNums, tbw.writeQueueNums);
+    tc = { topicName: req.topic, readQueueNums: n, writeQueueNums: n, perm: tbw.perm & ~Perm.INHERIT, topicSysFlag: 0 };
+    ctx.topics.set(req.topic, tc);
+    ctx.topicCreated(tc);
+  }
+  if (req.queueId >= Math.max(tc.readQueueNums, tc.writeQueueNums)) {
+    reply({ code: ResponseCode.SYSTEM_ERROR, remark: `request queueId[${req.queueId}] is illegal` });
+    return;
+  }
+  ctx.store.putMessage({
+    topic: req.topic, queueId: req.queueId, tags: req.tags, keys: req.keys, msgId: req.msgId, bornUs: req.bornUs,
+    bodySize: req.bodySize, producerGroup: req.producerGroup, reconsumeTimes: req.reconsumeTimes,
+  }, (status, r) => {
+    const code = PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
+    if (r) ctx.stored(req, r);
+    reply(r
+      ? { code, queueId: req.queueId, queueOffset: r.queueOffset, offsetMsgId: ctx.offsetMsgId(r.commitLogOffset) }
+      : { code, remark: status });
+  });
+}

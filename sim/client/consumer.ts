@@ -1,0 +1,253 @@
+// A push consumer instance (client/consumer/DefaultMQPushConsumer,
+// impl/consumer/DefaultMQPushConsumerImpl): route + heartbeat via MQClient,
+// rebalance (rebalance-impl.ts), one pull loop per owned queue with long polling
+// and flow control, concurrent consumption, offsets committed as the smallest
+// in-flight offset and persisted every 5 s.
+//
+// Pull loop (DefaultMQPushConsumerImpl#pullMessage): more than
+// pullThresholdForQueue cached messages or a cached span over
+// consumeConcurrentlyMaxSpan → try again in 50 ms; pull with the suspend flag
+// (15 s broker hold, 30 s RPC timeout); FOUND → cache, consume, pull again at
+// once; nothing new → pull again at once; errors → again after
+// pullTimeDelayMillsWhenException (1 s).
+
+import type { Node, Process } from "../core/node.js";
+import { sampler } from "../core/distribution.js";
+import type { StoredMessage } from "../broker/store-port.js";
+import { RequestCode, ResponseCode } from "../remoting/codes.js";
+import type { Env } from "../remoting/env.js";
+import type { ConsumerGroupSpec } from "../scenario/types.js";
+import { ConsumeService } from "./consume-service.js";
+import { compareMessageQueue, type MessageQueue } from "./message-queue.js";
+import { MQClient } from "./mq-client.js";
+import { OffsetStore, mqKey } from "./offset-store.js";
+import { ProcessQueue } from "./process-queue.js";
+import { rebalanceByTopic } from "./rebalance-impl.js";
+import { javaStringHashCode, parseSubscription } from "./subscription.js";
+
+const SUSPEND_US = 15_000_000; // BROKER_SUSPEND_MAX_TIME_MILLIS
+const PULL_RPC_TIMEOUT_US = 30_000_000; // CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND
+const FLOW_CONTROL_DELAY_US = 50_000; // PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL
+
+export class Consumer implements Process {
+  readonly client: MQClient;
+  private readonly pqs = new Map<string, ProcessQueue>();
+  private readonly offsets = new OffsetStore();
+  private consume!: ConsumeService;
+  private readonly tags: string[] | null;
+  private readonly tagCodes: number[] | null;
+  private rebalanceTimer = 0;
+  private rebalancing = false;
+  private rebalanceAgain = false;
+
+  constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
+    this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
+    this.tags = parseSubscription(spec.subscription);
+    this.tagCodes = this.tags?.map(javaStringHashCode) ?? null;
+  }
+
+  get rng() { return this.env.streams.get(`consumer/${this.node.name}`); }
+
+  start(): void {
+    const c = this.client;
+    c.hooks = {
+      heartbeatData: () => ({ subscription: this.spec.subscription, messageModel: this.spec.messageModel }),
+      onBrokerRequest: (code) => { if (code === RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) this.rebalanceImmediately(); },
+    };
+    c.start();
+    const consumeTime = sampler(this.spec.consumeTime);
+    const rng = this.env.streams.get(`consume-time/${this.node.name}`);
+    this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), () => consumeTime(rng),
+      (pq, m) => this.onConsumeStart(pq, m), (pq, m) => this.onConsumeDone(pq, m));
+    this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.persistAll(), 10_000_000, "rate");
+    // start(): fetch the subscribed topic's route, heartbeat, then rebalance at once.
+    c.updateRoute(this.spec.topic, () => c.heartbeatNow(() => this.rebalanceImmediately()));
+  }
+
+  /** Graceful shutdown: persist offsets, unregister from brokers, then `done`. */
+  shutdown(done: () => void): void {
+    this.persistAll();
+    const addrs = [...this.client.routes.values()].flatMap((r) => r.brokerDatas.flatMap((b) => Object.values(b.brokerAddrs)));
+    const next = (): void => {
+      const addr = addrs.shift();
+      if (addr === undefined) { done(); return; }
+      this.client.remoting.invoke(addr, { code: RequestCode.UNREGISTER_CLIENT, kind: "consumer", group: this.spec.group, clientId: this.client.clientId },
+        this.client.setting("mqClientApiTimeout"), () => next());
+    };
+    next();
+  }
+
+  // ---- rebalance service --------------------------------------------------------
+
+  private rebalanceImmediately(): void {
+    if (this.rebalancing) { this.rebalanceAgain = true; return; }
+    this.scheduleRebalance(0);
+  }
+
+  private scheduleRebalance(delayUs: number): void {
+    if (this.rebalanceTimer) this.node.cancel(this.rebalanceTimer);
+    this.rebalanceTimer = this.node.after(delayUs, () => {
+      this.rebalanceTimer = 0;
+      this.rebalancing = true;
+      rebalanceByTopic({ client: this.client, spec: this.spec, rng: this.rng, apply: (mine, done) => this.apply(mine, done) }, () => {
+        this.rebalancing = false;
+        const again = this.rebalanceAgain;
+        this.rebalanceAgain = false;
+        this.scheduleRebalance(again ? 0 : this.client.setting("rebalanceWaitInterval"));
+      });
+    });
+  }
+
+  /** updateProcessQueueTableInRebalance. */
+  private apply(mine: MessageQueue[], done: () => void): void {
+    const want = new Map(mine.map((mq) => [mqKey(mq), mq]));
+    let changed = false;
+    for (const [k, pq] of [...this.pqs]) {
+      if (want.has(k)) continue;
+      pq.dropped = true;
+      this.pqs.delete(k);
+      this.persistOne(pq.mq);
+      this.offsets.remove(pq.mq);
+      changed = true;
+    }
+    const added = mine.filter((mq) => !this.pqs.has(mqKey(mq)));
+    const next = (): void => {
+      const mq = added.shift();
+      if (mq === undefined) {
+        if (changed) this.rebalanced();
+        done();
+        return;
+      }
+      this.computePullFromWhere(mq, (offset) => {
+        if (offset >= 0 && !this.pqs.has(mqKey(mq))) {
+          const pq = new ProcessQueue(mq, offset);
+          this.pqs.set(mqKey(mq), pq);
+          this.offsets.update(mq, offset, false);
+          changed = true;
+          this.node.after(this.env.profile === "5.3" ? 500_000 : 0, () => this.pullMessage(pq));
+        }
+        next();
+      });
+    };
+    next();
+  }
+
+  private rebalanced(): void {
+    const queues = [...this.pqs.values()].map((p) => p.mq).sort(compareMessageQueue).map((q) => ({ brokerName: q.brokerName, queueId: q.queueId }));
+    this.env.tracer.emit({ type: "rebalance", node: this.node.name, group: this.spec.group, topic: this.spec.topic, queues });
+    this.client.heartbeatNow(); // messageQueueChanged -> sendHeartbeatToAllBrokerWithLock
+  }
+
+  /** RebalancePushImpl#computePullFromWhere: the broker's offset, else consumeFromWhere. */
+  private computePullFromWhere(mq: MessageQueue, done: (offset: number) => void): void {
+    const local = this.spec.messageModel === "BROADCASTING" ? this.localOffset(mq) : undefined;
+    const addr = this.client.subscribeAddr(mq.brokerName);
+    if (addr === null) { done(-1); return; }
+    this.client.remoting.invoke(addr, { code: RequestCode.QUERY_CONSUMER_OFFSET, group: this.spec.group, topic: mq.topic, queueId: mq.queueId },
+      this.client.setting("mqClientApiTimeout"), (err, resp) => {
+        if (err || !resp) { done(-1); return; }
+        if (local !== undefined) { done(local); return; }
+        if (this.spec.messageModel === "CLUSTERING" && resp.code === ResponseCode.SUCCESS) { done(resp.offset as number); return; }
+        if (this.spec.consumeFromWhere === "CONSUME_FROM_LAST_OFFSET") done(resp.maxOffset as number);
+        else done(0); // FIRST; TIMESTAMP (30 min back) ≈ the start of a young queue
+      });
+  }
+
+  private localOffset(mq: MessageQueue): number | undefined {
+    return (this.node.disk.get("localOffsets") as Map<string, number> | undefined)?.get(mqKey(mq));
+  }
+
+  // ---- pulling -----------------------------------------------------------------------
+
+  private pullMessage(pq: ProcessQueue): void {
+    if (pq.dropped) return;
+    const c = this.client;
+    if (pq.msgCount > c.setting("pullThresholdForQueue") || pq.maxSpan > c.setting("consumeConcurrentlyMaxSpan")) {
+      this.node.after(FLOW_CONTROL_DELAY_US, () => this.pullMessage(pq));
+      return;
+    }
+    const addr = c.subscribeAddr(pq.mq.brokerName);
+    const later = () => this.node.after(c.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
+    if (addr === null) { later(); return; }
+    const commit = this.spec.messageModel === "CLUSTERING" ? this.offsets.read(pq.mq) : -1;
+    pq.lastPullUs = this.env.engine.nowUs;
+    c.remoting.invoke(addr, {
+      code: RequestCode.PULL_MESSAGE, group: this.spec.group, topic: pq.mq.topic, queueId: pq.mq.queueId, queueOffset: pq.nextOffset,
+      maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US, tagCodes: this.tagCodes,
+      ...(commit > 0 ? { commitOffset: commit } : {}),
+    }, PULL_RPC_TIMEOUT_US, (err, resp) => {
+      if (pq.dropped) return;
+      if (err || !resp) { later(); return; }
+      const next = resp.nextBeginOffset as number;
+      switch (resp.code) {
+        case ResponseCode.SUCCESS: {
+          pq.nextOffset = next;
+          const all = resp.messages as StoredMessage[];
+          // Client-side re-check of tag strings (the broker filtered by hash only).
+          const msgs = this.tags === null ? all : all.filter((m) => m.tags !== undefined && this.tags!.includes(m.tags));
+          if (msgs.length) { pq.put(msgs); this.consume.submit(pq, msgs); }
+          else if (pq.msgCount === 0) this.offsets.update(pq.mq, next, true);
+          return this.pullAgain(pq);
+        }
+        case ResponseCode.PULL_NOT_FOUND:
+        case ResponseCode.PULL_RETRY_IMMEDIATELY:
+          pq.nextOffset = next;
+          if (pq.msgCount === 0) this.offsets.update(pq.mq, next, true); // correctTagsOffset
+          return this.pullAgain(pq);
+        case ResponseCode.PULL_OFFSET_MOVED:
+          // OFFSET_ILLEGAL: take the broker's offset, persist it, and let the next rebalance re-add the queue.
+          pq.dropped = true;
+          this.offsets.update(pq.mq, next, false);
+          this.persistOne(pq.mq);
+          this.pqs.delete(mqKey(pq.mq));
+          this.rebalanceImmediately();
+          return;
+        default:
+          later();
+      }
+    });
+  }
+
+  private pullAgain(pq: ProcessQueue): void {
+    const interval = this.client.setting("pullInterval");
+    if (interval > 0) this.node.after(interval, () => this.pullMessage(pq));
+    else this.pullMessage(pq);
+  }
+
+  // ---- consuming ---------------------------------------------------------------------
+
+  private onConsumeStart(pq: ProcessQueue, m: StoredMessage): void {
+    this.env.tracer.emit({ type: "consume", node: this.node.name, group: this.spec.group, msgId: m.msgId, topic: pq.mq.topic,
+      brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset, bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0 });
+  }
+
+  private onConsumeDone(pq: ProcessQueue, m: StoredMessage): void {
+    const offset = pq.remove(m.queueOffset);
+    if (!pq.dropped && offset >= 0) this.offsets.update(pq.mq, offset, true);
+  }
+
+  // ---- offsets -----------------------------------------------------------------------
+
+  private persistAll(): void {
+    for (const { mq } of [...this.offsets.table.values()]) {
+      if (this.pqs.has(mqKey(mq))) this.persistOne(mq);
+      else this.offsets.remove(mq);
+    }
+  }
+
+  private persistOne(mq: MessageQueue): void {
+    const offset = this.offsets.read(mq);
+    if (offset < 0) return;
+    if (this.spec.messageModel === "BROADCASTING") {
+      let m = this.node.disk.get("localOffsets") as Map<string, number> | undefined;
+      if (!m) { m = new Map(); this.node.disk.set("localOffsets", m); }
+      m.set(mqKey(mq), offset);
+      return;
+    }
+    const addr = this.client.masterAddr(mq.brokerName) ?? this.client.subscribeAddr(mq.brokerName);
+    if (addr !== null) {
+      this.client.remoting.oneway(addr, { code: RequestCode.UPDATE_CONSUMER_OFFSET, group: this.spec.group, topic: mq.topic,
+        queueId: mq.queueId, commitOffset: offset });
+    }
+  }
+}

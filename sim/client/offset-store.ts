@@ -1,0 +1,29 @@
+// Consumer-side offsets (client/consumer/store/RemoteBrokerOffsetStore,
+// LocalFileOffsetStore). CLUSTERING keeps offsets in memory and sends them to the
+// broker every persistConsumerOffsetInterval (oneway UPDATE_CONSUMER_OFFSET, to the
+// master or else any address of the group); they also ride on pulls. BROADCASTING
+// keeps them on the client's own disk.
+
+import type { MessageQueue } from "./message-queue.js";
+
+export const mqKey = (mq: { brokerName: string; queueId: number }): string => `${mq.brokerName}#${mq.queueId}`;
+
+export class OffsetStore {
+  readonly table = new Map<string, { mq: MessageQueue; offset: number }>();
+
+  /** updateOffset(mq, offset, increaseOnly). */
+  update(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
+    const k = mqKey(mq);
+    const cur = this.table.get(k);
+    if (cur && increaseOnly && offset <= cur.offset) return;
+    this.table.set(k, { mq, offset });
+  }
+
+  read(mq: MessageQueue): number {
+    return this.table.get(mqKey(mq))?.offset ?? -1;
+  }
+
+  remove(mq: MessageQueue): void {
+    this.table.delete(mqKey(mq));
+  }
+}

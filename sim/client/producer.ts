@@ -1,0 +1,168 @@
+// A producer instance (client/producer/DefaultMQProducer, impl/producer/
+// DefaultMQProducerImpl#sendDefaultImpl, impl/MQClientAPIImpl#sendMessageAsync).
+//
+// Workload: messages arrive at `rate` per second (constant spacing or Poisson),
+// each sent independently (as from many application threads), from `start` until
+// `stop` or `count`. Send path as RocketMQ's:
+// - sync: up to 1 + retryTimesWhenSendFailed attempts within ONE sendMsgTimeout
+//   budget, each on a queue of another broker when possible; broker errors retry
+//   only for RocketMQ's retryResponseCodes; a stored-but-not-OK status returns at
+//   once unless retryAnotherBrokerWhenNotStoreOK (then it resends: a duplicate).
+// - async: one attempt; network failures retried up to retryTimesWhenSendAsyncFailed
+//   times on another broker; broker error answers are not retried.
+// - oneway: one attempt, no answer.
+
+import type { Node, Process } from "../core/node.js";
+import { sampler, type Sampler } from "../core/distribution.js";
+import type { Rng } from "../core/random.js";
+import { RequestCode } from "../remoting/codes.js";
+import type { Env } from "../remoting/env.js";
+import type { Response, RpcError } from "../remoting/rpc.js";
+import type { ProducerGroupSpec } from "../scenario/types.js";
+import { FaultStrategy, type PublishQueue } from "./fault-strategy.js";
+import { MQClient } from "./mq-client.js";
+import { UniqIdFactory } from "./msg-id.js";
+import { publishQueues } from "./route.js";
+import { sendOutcome, type SendOutcome } from "./send-status.js";
+
+interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number }
+
+export class Producer implements Process {
+  readonly client: MQClient;
+  private queues: PublishQueue[] = [];
+  private routeWaiters: (() => void)[] | null = null;
+  private ids!: UniqIdFactory;
+  private faults!: FaultStrategy;
+  private sizeOf: Sampler;
+  private rng: Rng;
+  private sent = 0;
+  private tagIndex = 0;
+
+  constructor(private readonly node: Node, private readonly env: Env, private readonly spec: ProducerGroupSpec, namesrvIps: string[]) {
+    this.client = new MQClient(node, env, { kind: "producer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
+    this.sizeOf = sampler(spec.size);
+    this.rng = env.streams.get(`producer/${node.name}`);
+  }
+
+  start(): void {
+    this.client.hooks = { onRouteChanged: (topic, route) => { if (topic === this.spec.topic) this.queues = publishQueues(route); } };
+    this.client.start();
+    const r = this.env.streams.get(`producer-id/${this.node.name}`);
+    this.ids = new UniqIdFactory(this.node.ip, 1000 + r.int(60000), r.int32(), r.int(65536), r.int(86_400_000));
+    this.faults = new FaultStrategy(this.rng, this.env.profile, this.client.flag("sendLatencyFaultEnable"));
+    if (this.spec.rate > 0) this.scheduleNext(Math.max(0, this.spec.startUs - this.env.engine.nowUs));
+  }
+
+  // ---- workload --------------------------------------------------------------
+
+  private scheduleNext(delayUs: number): void {
+    this.node.after(delayUs, () => {
+      if (this.spec.stopUs !== undefined && this.env.engine.nowUs >= this.spec.stopUs) return;
+      if (this.spec.count !== undefined && this.sent >= this.spec.count) return;
+      this.sent++;
+      this.sendOne();
+      this.scheduleNext(this.gapUs());
+    });
+  }
+
+  private gapUs(): number {
+    const mean = 1_000_000 / this.spec.rate;
+    return this.spec.arrival === "poisson" ? Math.max(1, Math.round(-mean * Math.log(1 - this.rng.next()))) : Math.max(1, Math.round(mean));
+  }
+
+  private pickTag(): string | undefined {
+    const tags = this.spec.tags;
+    if (tags.length === 0) return undefined;
+    if (this.spec.tagPick === "round-robin") return tags[this.tagIndex++ % tags.length].tag;
+    const total = tags.reduce((a, t) => a + t.weight, 0);
+    let x = this.rng.next() * total;
+    for (const t of tags) { if ((x -= t.weight) < 0) return t.tag; }
+    return tags[tags.length - 1].tag;
+  }
+
+  private sendOne(): void {
+    const now = this.env.engine.nowUs;
+    const msg: Msg = { msgId: this.ids.next(now), topic: this.spec.topic, tags: this.pickTag(), size: this.sizeOf(this.rng), bornUs: now };
+    if (this.spec.keys) msg.keys = `${this.node.name}-${this.sent}`;
+    this.env.tracer.emit({ type: "send", node: this.node.name, group: this.spec.group, msgId: msg.msgId, topic: msg.topic,
+      ...(msg.tags !== undefined ? { tags: msg.tags } : {}), ...(msg.keys !== undefined ? { keys: msg.keys } : {}), size: msg.size });
+    this.withRoute(() => this.sendDefaultImpl(msg));
+  }
+
+  /** tryToFindTopicPublishInfo: the route now, else ask the NameServer, else borrow TBW102's. */
+  private withRoute(go: () => void): void {
+    if (this.queues.length > 0) { go(); return; }
+    if (this.routeWaiters) { this.routeWaiters.push(go); return; }
+    this.routeWaiters = [go];
+    const release = () => { const w = this.routeWaiters ?? []; this.routeWaiters = null; for (const f of w) f(); };
+    this.client.updateRoute(this.spec.topic, () => {
+      if (this.queues.length > 0) { release(); return; }
+      this.client.updateRouteDefault(this.spec.topic, this.client.setting("defaultTopicQueueNums"), release);
+    });
+  }
+
+  // ---- send path ---------------------------------------------------------------
+
+  private sendDefaultImpl(msg: Msg): void {
+    const start = this.env.engine.nowUs;
+    if (this.queues.length === 0) { this.finish(msg, start, 1, { status: "NO_ROUTE", stored: false }); return; }
+    const mode = this.spec.sendMode;
+    const budgetUs = this.client.setting("sendMsgTimeout");
+    const timesTotal = mode === "sync" ? 1 + this.client.setting("retryTimesWhenSendFailed") : 1;
+    const asyncRetries = mode === "async" ? this.client.setting("retryTimesWhenSendAsyncFailed") : 0;
+    let times = 0, asyncTimes = 0;
+    let last: string | null = null;
+    let lastOutcome: SendOutcome = { status: "NO_ROUTE", stored: false };
+    const attempt = (): void => {
+      if (times >= timesTotal) { this.finish(msg, start, times, lastOutcome); return; }
+      const q = this.faults.select(this.queues, last, this.env.engine.nowUs);
+      last = q.brokerName;
+      times++;
+      const elapsed = this.env.engine.nowUs - start;
+      if (elapsed > budgetUs) { this.finish(msg, start, times, { status: "CALL_TIMEOUT", stored: false }); return; }
+      const addr = this.client.masterAddr(q.brokerName);
+      if (addr === null) { lastOutcome = { status: "BROKER_NOT_EXIST", stored: false }; attempt(); return; }
+      const req = {
+        code: RequestCode.SEND_MESSAGE_V2, producerGroup: this.spec.group, topic: msg.topic, queueId: q.queueId,
+        msgId: msg.msgId, tags: msg.tags, keys: msg.keys, bodySize: msg.size, bornUs: msg.bornUs,
+        defaultTopicQueueNums: this.client.setting("defaultTopicQueueNums"),
+      };
+      if (mode === "oneway") {
+        this.client.remoting.oneway(addr, req);
+        this.finish(msg, start, times, { status: "ONEWAY", stored: false });
+        return;
+      }
+      const sentAt = this.env.engine.nowUs;
+      const onAnswer = (err: RpcError | null, resp?: Response): void => {
+        const rt = this.env.engine.nowUs - sentAt;
+        const out = sendOutcome(err, resp, q);
+        this.faults.update(q.brokerName, rt, out.isolate ?? false, this.env.engine.nowUs);
+        lastOutcome = out;
+        if (out.stored) {
+          if (out.status !== "SEND_OK" && mode === "sync" && this.client.flag("retryAnotherBrokerWhenNotStoreOK")) { attempt(); return; }
+          this.finish(msg, start, times + asyncTimes, out);
+        } else if (mode === "async") {
+          if (err !== null && asyncTimes < asyncRetries) { asyncTimes++; times--; attempt(); return; }
+          this.finish(msg, start, times + asyncTimes, out);
+        } else if (out.retry) {
+          attempt();
+        } else {
+          this.finish(msg, start, times, out);
+        }
+      };
+      const timeoutUs = mode === "async" ? budgetUs : budgetUs - elapsed;
+      this.client.remoting.invoke(addr, req, timeoutUs, onAnswer);
+    };
+    attempt();
+  }
+
+  private finish(msg: Msg, startUs: number, attempts: number, out: SendOutcome): void {
+    const now = this.env.engine.nowUs;
+    this.env.tracer.emit({
+      type: "send.result", node: this.node.name, msgId: msg.msgId, topic: msg.topic, status: out.status, stored: out.stored,
+      ...(out.stored ? { brokerName: out.brokerName, queueId: out.queueId, queueOffset: out.queueOffset, offsetMsgId: out.offsetMsgId } : {}),
+      attempts, latencyUs: now - startUs,
+    });
+  }
+}
+
