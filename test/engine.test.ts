@@ -113,3 +113,33 @@ describe("Node timers: pause, crash", () => {
     expect(fires).toEqual(["tick", "new"]);
   });
 });
+
+describe("Engine growth", () => {
+  it("keeps order when callbacks schedule past the initial capacity", () => {
+    const e = new Engine();
+    const fired: number[] = [];
+    e.every(7, () => fired.push(-1), 7, "rate");
+    e.at(1, () => { for (let i = 0; i < 5000; i++) e.at(10 + (i % 97), () => fired.push(e.nowUs)); });
+    e.run({ untilUs: 200 });
+    const times = fired.filter((x) => x >= 0);
+    expect(times).toHaveLength(5000);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(fired.filter((x) => x < 0)).toHaveLength(28); // 7, 14, …, 196
+  });
+});
+
+describe("Engine cancellation", () => {
+  it("removes cancelled timers at once, keeping order for the rest", () => {
+    const e = new Engine();
+    const fired: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < 2000; i++) ids.push(e.at(1 + ((i * 7919) % 1000), () => fired.push(i)));
+    for (let i = 0; i < 2000; i += 3) e.cancel(ids[i]);
+    expect(e.pending).toBe(2000 - 667);
+    e.run();
+    expect(fired).toHaveLength(2000 - 667);
+    expect(fired.every((i) => i % 3 !== 0)).toBe(true);
+    const times = fired.map((i) => 1 + ((i * 7919) % 1000));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});

@@ -7,8 +7,11 @@
 // loop is the hot path of every run; see `rocketsim bench timer-storm`.
 //
 // A timer lives in a slot. The heap holds slot numbers. Cancelling is lazy: the
-// slot is marked dead and skipped when it reaches the top. A TimerId packs the
-// slot with a generation counter so a stale id can never cancel a reused slot.
+// slot is marked dead (its closure released at once) and skipped when it reaches
+// the top; when dead entries pass half the heap, the heap is rebuilt without them
+// (simulations cancel most of their timeouts, so they must not pile up). A TimerId
+// packs the slot with a generation counter so a stale id can never cancel a
+// reused slot.
 
 export type Callback = () => void;
 export type TimerId = number;
@@ -56,6 +59,7 @@ export class Engine {
   private fns: (Callback | null)[] = [];
   private freeSlots: number[] = [];
   private firing = -1; // slot whose callback is running
+  private dead = 0; // cancelled entries still in the heap
 
   constructor() {
     this.grow(1024);
@@ -70,9 +74,9 @@ export class Engine {
     return this._events;
   }
 
-  /** Timers waiting in the queue (including lazily cancelled ones). */
+  /** Timers waiting in the queue (cancelled ones excluded). */
   get pending(): number {
-    return this.size;
+    return this.size - this.dead;
   }
 
   /** Run `fn` at absolute virtual time `timeUs` (never earlier than now). */
@@ -107,8 +111,14 @@ export class Engine {
     const slot = this.slotOf(id);
     if (slot < 0) return;
     const st = this.state[slot];
-    if (st === ARMED) this.state[slot] = DEAD; // removed lazily when it surfaces
-    else if (st === HELD) this.free(slot);
+    if (st === ARMED) {
+      this.state[slot] = DEAD;
+      if (slot === this.firing) return; // run() pops it after the callback
+      this.fns[slot] = null; // release the closure now; the slot leaves the heap later
+      this.dead++;
+    } else if (st === HELD) {
+      this.free(slot);
+    }
   }
 
   /**
@@ -138,7 +148,7 @@ export class Engine {
   run(opts: RunOptions = {}): RunResult {
     const until = opts.untilUs ?? Infinity;
     const maxEvents = opts.maxEvents ?? Infinity;
-    const key = this.key;
+    // No typed array is cached across callbacks: a callback may grow them.
     this.stopRequested = false;
     let executed = 0;
     let reason: StopReason = "drained";
@@ -147,9 +157,10 @@ export class Engine {
       if (this.state[slot] === DEAD) {
         this.popRoot();
         this.free(slot);
+        this.dead--;
         continue;
       }
-      const t = key[slot];
+      const t = this.key[slot];
       if (t >= until) { reason = "until"; break; }
       if (executed >= maxEvents) { reason = "max-events"; break; }
       this._nowUs = t;
@@ -170,7 +181,7 @@ export class Engine {
         } else {
           next = this._nowUs + p;
         }
-        key[slot] = next;
+        this.key[slot] = next;
         this.seq[slot] = this.seqCounter++;
         this.siftDown(0); // root is still this slot: re-key in place
       } else if (st === HELD) {
@@ -180,6 +191,7 @@ export class Engine {
         this.popRoot();
         this.free(slot);
       }
+      if (this.dead > 512 && this.dead * 2 > this.size) this.compact();
       if (this.stopRequested) { reason = "stopped"; break; }
     }
     if (reason === "until" || (reason === "drained" && until !== Infinity)) this._nowUs = Math.max(this._nowUs, until);
@@ -232,6 +244,20 @@ export class Engine {
   }
 
   // ---- heap --------------------------------------------------------------
+
+  /** Drop cancelled entries and re-heapify (order is by the total key, so shape is irrelevant). */
+  private compact(): void {
+    const heap = this.heap;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      const slot = heap[i];
+      if (this.state[slot] === DEAD) this.free(slot);
+      else heap[n++] = slot;
+    }
+    this.size = n;
+    this.dead = 0;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
 
   private less(a: number, b: number): boolean {
     const ka = this.key[a], kb = this.key[b];
