@@ -97,11 +97,28 @@ describe("append, dispatch and read back", () => {
     expect(env.store.queryByKey("T", "nope")).toEqual([]);
   });
 
-  it("keeps ids that are not 32 hex digits as they are", () => {
-    const env = setup();
-    put(env, msg(1, { msgId: "m-1" }));
-    env.engine.run({ untilUs: 2 * MS });
-    expect(env.store.getMessage("T", 0, 0, 32, null).messages[0].msgId).toBe("m-1");
+  it("finds messages by key, with the bounded index or by scanning", () => {
+    for (const messageIndexEnable of [true, false]) {
+      const env = setup({ messageIndexEnable, maxIndexEntries: 4 });
+      for (let i = 0; i < 6; i++) put(env, msg(i, { queueId: i % 2, keys: i % 2 ? "odd all" : "even all" }));
+      expect(env.store.queryByKey("T", "all")).toEqual([]); // not dispatched yet
+      env.engine.run({ untilUs: 2 * MS });
+      const all = env.store.queryByKey("T", "all").map((m) => m.msgId);
+      // The index holds the last 4 key entries (even+all, odd+all per message: 2 messages).
+      expect(all).toEqual(messageIndexEnable ? [id(5), id(4)] : [5, 4, 3, 2, 1, 0].map(id));
+      expect(env.store.queryByKey("T", "odd", 2).map((m) => m.msgId)).toEqual([id(5), messageIndexEnable ? undefined : id(3)].filter(Boolean));
+    }
+  });
+
+  it("stores ids as words (or as strings), keeps ids that are not 32 upper-case hex digits as they are", () => {
+    for (const packMsgIds of [true, false]) {
+      const env = setup({ packMsgIds });
+      put(env, msg(1));
+      put(env, msg(2, { msgId: "m-1" }));
+      put(env, msg(3));
+      env.engine.run({ untilUs: 2 * MS });
+      expect(env.store.getMessage("T", 0, 0, 32, null).messages.map((m) => m.msgId)).toEqual([id(1), "m-1", id(3)]);
+    }
   });
 
   it("makes a message visible in its ConsumeQueue 1 ms after the append, then calls onArrive", () => {
@@ -382,11 +399,9 @@ describe("retention", () => {
     for (let i = 0; i < 10_000; i++) put(env, msg(i));
     env.engine.run({ untilUs: 2 * MS });
     const s = env.store;
-    s.setRetentionSource(() => 9000);
-    // Nothing is flushed yet: nothing may go.
-    expect(s.retain()).toBe(0);
     env.engine.run({ untilUs: 600 * MS });
     const before = s.stats();
+    s.setRetentionSource(() => 9000);
     expect(before.cqChunks).toBe(10);
     expect(s.retain()).toBe(7 * 1024); // below 9000 - 1000, whole 1024-entry chunks
     const after = s.stats();

@@ -12,8 +12,13 @@
 // 1024 entries, so that one slow queue pins only its own memory. The CommitLog
 // (commit-log.ts) keeps just the global order. Per entry: 4 float64 (phy, tagsCode,
 // bornUs, storeUs) + 9 int32 (size, bodySize, tag, reconsumeTimes, producer group,
-// msgId as 4 words) = 68 bytes; keys / props / non-hex msgIds go to sparse side
-// arrays allocated only for chunks that have some.
+// msgId as 4 words) = 68 bytes; keys / props go to sparse side arrays allocated only
+// for chunks that have some.
+// msgId: by default (`pack`) parsed into the 4 words (16 B, no string kept; ~0.1 µs per
+// put and per read), ids that are not 32 upper-case hex digits staying strings in a
+// side array. Without `pack` the producer's string is referenced while the entry is held
+// (no parsing, but ~100 B of string per held entry and more GC work: slower overall in
+// test/bench/store-bench.mjs).
 //
 // Offsets: `nextOffset` is assigned at append (CommitLog's topicQueueTable);
 // `maxOffset` is what is dispatched (visible to getMessage); `minOffset` the first
@@ -34,7 +39,8 @@ export class CqChunk {
   readonly n = new Int32Array(CQ_CHUNK * N);
   keys: (string | undefined)[] | null = null;
   props: (Record<string, string> | undefined)[] | null = null;
-  oddIds: (string | undefined)[] | null = null;
+  /** msgId strings (all of them unless packed; else only those that cannot be packed). */
+  ids: (string | undefined)[] | null = null;
 }
 
 export class ConsumeQueue {
@@ -59,7 +65,7 @@ export class ConsumeQueue {
 
   /** Append a record at `nextOffset`; returns its queue offset. */
   append(req: PutRequest, phy: number, size: number, tagIdx: number, tagsCode: number, groupIdx: number,
-    storeUs: number): number {
+    storeUs: number, pack: boolean): number {
     const off = this.nextOffset++;
     const k = (off >>> CQ_CHUNK_BITS) - this.chunkBase;
     let c = this.chunks[k];
@@ -69,8 +75,8 @@ export class ConsumeQueue {
     f[fi] = phy; f[fi + 1] = tagsCode; f[fi + 2] = req.bornUs; f[fi + 3] = storeUs;
     const n = c.n, ni = i * N;
     n[ni] = size; n[ni + 1] = req.bodySize; n[ni + 2] = tagIdx; n[ni + 3] = req.reconsumeTimes ?? 0; n[ni + 4] = groupIdx;
-    if (!packMsgId(req.msgId, n, ni + 5)) (c.oddIds ??= new Array(CQ_CHUNK))[i] = req.msgId;
-    else if (c.oddIds !== null) c.oddIds[i] = undefined;
+    if (!pack || !packMsgId(req.msgId, n, ni + 5)) (c.ids ??= new Array(CQ_CHUNK))[i] = req.msgId;
+    else if (c.ids !== null) c.ids[i] = undefined;
     if (req.keys) (c.keys ??= new Array(CQ_CHUNK))[i] = req.keys;
     else if (c.keys !== null) c.keys[i] = undefined;
     if (req.props) (c.props ??= new Array(CQ_CHUNK))[i] = req.props;
@@ -99,10 +105,10 @@ export class ConsumeQueue {
   read(off: number, tags: Interner, groups: Interner): StoredMessage {
     const c = this.chunkOf(off), i = off & MASK;
     const f = c.f, fi = i * F, n = c.n, ni = i * N;
-    const odd = c.oddIds === null ? undefined : c.oddIds[i];
+    const id = c.ids === null ? undefined : c.ids[i];
     const m: StoredMessage = {
       topic: this.topic, queueId: this.queueId,
-      msgId: odd ?? unpackMsgId(n, ni + 5),
+      msgId: id ?? unpackMsgId(n, ni + 5),
       queueOffset: off, commitLogOffset: f[fi], storeSize: n[ni],
       tags: tags.get(n[ni + 2]), tagsCode: f[fi + 1],
       keys: c.keys === null ? undefined : c.keys[i],
@@ -119,17 +125,12 @@ export class ConsumeQueue {
     return off >= this.minOffset && off < this.nextOffset;
   }
 
-  /**
-   * Drop whole chunks entirely below `offset` (and dispatched), but never an entry at
-   * or past `flushedPos` in the CommitLog. Returns the number of entries dropped.
-   */
-  evictBelow(offset: number, flushedPos: number): number {
+  /** Drop whole chunks entirely below `offset` (and dispatched). Returns the entries dropped. */
+  evictBelow(offset: number): number {
     const limit = Math.min(offset, this.maxOffset);
     const before = this.minOffset;
     let k = this.minOffset >>> CQ_CHUNK_BITS;
     while ((k + 1) * CQ_CHUNK <= limit) {
-      const last = (k + 1) * CQ_CHUNK - 1;
-      if (this.phyAt(last) >= flushedPos) break;
       this.chunks[k - this.chunkBase] = null;
       k++;
       this.minOffset = k * CQ_CHUNK;
@@ -176,6 +177,11 @@ export class CqTable {
     this.lastTopic = topic;
     this.lastQueues = qs;
     return qs;
+  }
+
+  /** The queues of a topic (sparse by queueId). */
+  ofTopic(topic: string): readonly (ConsumeQueue | undefined)[] {
+    return this.queuesOf(topic, false) ?? [];
   }
 
   get(topic: string, queueId: number): ConsumeQueue | undefined {

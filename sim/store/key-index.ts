@@ -9,6 +9,9 @@
 // maxIndexNum = 20 M). Like IndexFile, each entry links to the previous entry of the
 // same key (prevIndex); the Map keeps the newest entry per key and forgets a key
 // when its newest entry is overwritten. The UNIQ_KEY (msgId) index is not built.
+// Built only with messageIndexEnable (MessageStore option, default off in the
+// simulator for speed: ~1 µs per keyed message); MessageStore#queryByKey otherwise
+// scans the held ConsumeQueue entries.
 
 export interface KeyHit {
   cqId: number;

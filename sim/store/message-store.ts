@@ -46,7 +46,11 @@ export interface MessageStoreOptions extends Partial<ReadLimits> {
   brokerRole?: BrokerRole;
   maxMessageSize?: number; // 4 MiB
   osPageCacheBusyTimeOutUs?: number; // 1 s
-  messageIndexEnable?: boolean; // true
+  /**
+   * Maintain the key index at dispatch (key-index.ts). Default false: it costs ~1 µs per
+   * keyed message; without it queryByKey scans the held entries of the topic instead.
+   */
+  messageIndexEnable?: boolean;
   maxIndexEntries?: number; // 100 000 (see key-index.ts)
   retainPerQueue?: number; // 10 000 (see store-files.ts)
   commitLogRetain?: number; // 65 536
@@ -55,6 +59,8 @@ export interface MessageStoreOptions extends Partial<ReadLimits> {
   clusterName?: string; // for the CLUSTER property in the stored size
   reputDelayUs?: number; // 1 ms
   diskFailStatus?: PutStatus;
+  /** Keep msgIds as 4 packed words instead of referencing the string (consume-queue.ts). Default true. */
+  packMsgIds?: boolean;
   /** Slaves correct a pull's next offset only with this (nextOffsetCorrection). Default false. */
   offsetCheckInSlave?: boolean;
 }
@@ -71,6 +77,7 @@ export class MessageStore {
   private readonly baseProps: number;
   private readonly failStatus: PutStatus;
   private readonly retainEvery: number;
+  private readonly pack: boolean;
   private minOffsetFn: MinOffsetFn = () => undefined;
   private sinceRetain = 0;
   private shut = false;
@@ -111,7 +118,8 @@ export class MessageStore {
     this.baseProps = baseProps(opts.clusterName ?? "DefaultCluster");
     this.failStatus = opts.diskFailStatus ?? "CREATE_MAPPED_FILE_FAILED";
     this.retainEvery = opts.retainEveryAppends ?? 32_768;
-    if ((opts.messageIndexEnable ?? true) && this.files.index === null) this.files.index = new KeyIndex(opts.maxIndexEntries ?? 100_000);
+    this.pack = opts.packMsgIds ?? true;
+    if (opts.messageIndexEnable === true && this.files.index === null) this.files.index = new KeyIndex(opts.maxIndexEntries ?? 100_000);
   }
 
   /** Arm the services on the current process; after a restart, recover first. */
@@ -211,7 +219,7 @@ export class MessageStore {
     }
     const size = storedSize(req.bodySize, cq.topicLen, this.baseProps, req.tags, req.keys, req.props);
     const phy = files.log.append(cq.id, cq.nextOffset, size);
-    const qoff = cq.append(req, phy, size, tagIdx, tagsCode, groupIdx, now);
+    const qoff = cq.append(req, phy, size, tagIdx, tagsCode, groupIdx, now, this.pack);
     this.reput.kick();
     if (++this.sinceRetain >= this.retainEvery) this.retain();
     const r: PutResult = { commitLogOffset: phy, queueOffset: qoff, storeUs: now, storeSize: size };
@@ -235,14 +243,24 @@ export class MessageStore {
     return this.files.cqs.get(topic, queueId)?.minOffset ?? 0;
   }
 
-  /** Messages whose KEYS contain `key` (newest first, still held ones only). */
+  /** Messages whose KEYS contain `key` (newest first, dispatched and still held ones only). */
   queryByKey(topic: string, key: string, max = 32): StoredMessage[] {
     const f = this.files, out: StoredMessage[] = [];
-    for (const h of f.index?.query(topic, key, max) ?? []) {
-      const cq = f.cqs.byId[h.cqId];
-      if (h.queueOffset >= cq.minOffset && h.queueOffset < cq.maxOffset) out.push(cq.read(h.queueOffset, f.tags, f.groups));
+    if (f.index !== null) {
+      for (const h of f.index.query(topic, key, max)) {
+        const cq = f.cqs.byId[h.cqId];
+        if (h.queueOffset >= cq.minOffset && h.queueOffset < cq.maxOffset) out.push(cq.read(h.queueOffset, f.tags, f.groups));
+      }
+      return out;
     }
-    return out;
+    for (const cq of f.cqs.ofTopic(topic)) {
+      if (cq === undefined) continue;
+      for (let o = cq.maxOffset - 1; o >= cq.minOffset; o--) {
+        const k = cq.keysAt(o);
+        if (k !== undefined && (k === key || k.split(" ").includes(key))) out.push(cq.read(o, f.tags, f.groups));
+      }
+    }
+    return out.sort((a, b) => b.commitLogOffset - a.commitLogOffset).slice(0, max);
   }
 
   // ---- replication seam (HA, a later issue) --------------------------------------------
@@ -278,7 +296,7 @@ export class MessageStore {
     const f = this.files, cq = f.cqs.getOrCreate(m.topic, m.queueId);
     if (m.commitLogOffset !== f.log.writePos || m.queueOffset !== cq.nextOffset) return false;
     f.log.append(cq.id, cq.nextOffset, m.storeSize);
-    cq.append(m, m.commitLogOffset, m.storeSize, f.tags.idx(m.tags), m.tagsCode, f.groups.idx(m.producerGroup), m.storeUs);
+    cq.append(m, m.commitLogOffset, m.storeSize, f.tags.idx(m.tags), m.tagsCode, f.groups.idx(m.producerGroup), m.storeUs, this.pack);
     this.reput.kick();
     this.flush.noteDirty();
     if (++this.sinceRetain >= this.retainEvery) this.retain();

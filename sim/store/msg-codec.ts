@@ -24,12 +24,10 @@ export function tagsCodeOf(tags: string | undefined): number {
   return tags ? javaStringHashCode(tags) : 0;
 }
 
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48; // 0-9
-  if (c >= 65 && c <= 70) return c - 55; // A-F
-  if (c >= 97 && c <= 102) return c - 87; // a-f
-  return -1;
-}
+/** Nibble of each UTF-16 code unit: 0-9, A-F → 0..15, anything else (lower case too) negative. */
+const NIBBLE = new Int32Array(65536).fill(-256);
+for (let c = 48; c <= 57; c++) NIBBLE[c] = c - 48;
+for (let c = 65; c <= 70; c++) NIBBLE[c] = c - 55;
 
 /**
  * Pack a 32-hex-digit id into `out[at..at+3]` (big-endian words). Returns false
@@ -38,18 +36,16 @@ function hexVal(c: number): number {
  */
 export function packMsgId(id: string, out: Int32Array, at: number): boolean {
   if (id.length !== 32) return false;
+  const T = NIBBLE;
+  let bad = 0;
   for (let w = 0; w < 4; w++) {
-    let v = 0;
-    for (let j = 0; j < 8; j++) {
-      const c = id.charCodeAt(w * 8 + j);
-      if (c >= 97) return false; // keep lower-case ids verbatim
-      const d = hexVal(c);
-      if (d < 0) return false;
-      v = (v << 4) | d;
-    }
-    out[at + w] = v;
+    const b = w * 8;
+    const d0 = T[id.charCodeAt(b)], d1 = T[id.charCodeAt(b + 1)], d2 = T[id.charCodeAt(b + 2)], d3 = T[id.charCodeAt(b + 3)];
+    const d4 = T[id.charCodeAt(b + 4)], d5 = T[id.charCodeAt(b + 5)], d6 = T[id.charCodeAt(b + 6)], d7 = T[id.charCodeAt(b + 7)];
+    bad |= d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7;
+    out[at + w] = (d0 << 28) | (d1 << 24) | (d2 << 20) | (d3 << 16) | (d4 << 12) | (d5 << 8) | (d6 << 4) | d7;
   }
-  return true;
+  return bad >= 0;
 }
 
 const HEX16: string[] = [];

@@ -15,8 +15,8 @@
 //   (CleanCommitLogService, CleanConsumeQueueService). To keep memory bounded the
 //   simulator instead drops, per queue, whole 1024-entry chunks more than
 //   `retainPerQueue` (default 10 000) messages behind the slowest known consumer
-//   offset of that queue (or behind the queue's max offset when no consumer is known),
-//   never unflushed entries. getMessage below the new min offset answers
+//   offset of that queue (or behind the queue's max offset when no consumer is known).
+//   getMessage below the new min offset answers
 //   OFFSET_TOO_SMALL, as after a file deletion. The CommitLog's order index is
 //   released below min(dispatched, flushed, count − commitLogRetain).
 
@@ -62,13 +62,12 @@ export class StoreFiles {
   /** One retention pass over every queue. Returns the CQ entries dropped. */
   retain(minOffset: MinOffsetFn, opts: RetentionOptions = {}): number {
     const per = opts.retainPerQueue ?? 10_000;
-    const flushed = this.log.flushedPos;
     let dropped = 0;
     for (const cq of this.cqs.byId) {
       if (cq.maxOffset - cq.minOffset <= per) continue;
       const need = minOffset(cq.topic, cq.queueId);
       const floor = Math.min(need ?? cq.maxOffset, cq.maxOffset) - per;
-      if (floor > cq.minOffset) dropped += cq.evictBelow(floor, flushed);
+      if (floor > cq.minOffset) dropped += cq.evictBelow(floor);
     }
     this.evictedEntries += dropped;
     const log = this.log;
@@ -77,11 +76,11 @@ export class StoreFiles {
     return dropped;
   }
 
-  /** Drop one queue's entries below `offset` (whole chunks, flushed ones only). */
+  /** Drop one queue's entries below `offset` (whole chunks). */
   evictBelow(topic: string, queueId: number, offset: number): number {
     const cq = this.cqs.get(topic, queueId);
     if (!cq) return 0;
-    const n = cq.evictBelow(offset, this.log.flushedPos);
+    const n = cq.evictBelow(offset);
     this.evictedEntries += n;
     return n;
   }
@@ -96,7 +95,8 @@ export class StoreFiles {
       queues: this.cqs.byId.length, cqChunks, cqEntriesHeld: cqHeld, logChunks: log.liveChunks,
       logEntriesHeld: log.heldMessages, evictedEntries: this.evictedEntries, indexEntries: this.index?.size ?? 0,
       tags: this.tags.list.length, lostMessages: this.lostMessages,
-      // 68 B per CQ slot (consume-queue.ts) and 20 B per order slot (commit-log.ts).
+      // 68 B per CQ slot (consume-queue.ts) and 20 B per order slot (commit-log.ts);
+      // msgId strings, keys and props referenced by held entries come on top.
       approxBytes: cqChunks * 1024 * 68 + log.liveChunks * 8192 * 20,
     };
   }
