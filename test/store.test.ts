@@ -380,6 +380,22 @@ describe("crash, power loss, restart", () => {
     expect(again.r).toMatchObject({ queueOffset: 5, commitLogOffset: durable });
   });
 
+  it("a power loss after retention dropped unflushed entries leaves a consistent, empty queue", () => {
+    const env = setup({ flushIntervalCommitLogUs: 3600 * S, retainPerQueue: 1000, retainEveryAppends: 1e9 });
+    for (let i = 0; i < 5000; i++) put(env, msg(i));
+    env.engine.run({ untilUs: 2 * MS });
+    env.store.setRetentionSource(() => 4000);
+    expect(env.store.retain()).toBe(2048);
+    env.node.kill("power-off");
+    onPowerLoss(env.node);
+    env.node.start();
+    const s = env.store;
+    expect([s.getMinOffsetInQueue("T", 0), s.getMaxOffsetInQueue("T", 0), s.maxPhyOffset]).toEqual([0, 0, 0]);
+    expect(put(env, msg(9)).r!.queueOffset).toBe(0);
+    env.engine.run({ untilUs: env.engine.nowUs + 2 * MS });
+    expect(s.getMessage("T", 0, 0, 32, null).messages.map((m) => m.msgId)).toEqual([id(9)]);
+  });
+
   it("an fsync in flight at the power loss does not count", () => {
     const env = setup({ flushDiskType: "SYNC_FLUSH", disk: { fsyncUs: { distribution: "fixed", value: 5 * MS } } });
     put(env, msg(1));

@@ -146,9 +146,15 @@ export class ConsumeQueue {
     if (offset >= this.nextOffset) return;
     this.nextOffset = offset;
     if (this.maxOffset > offset) this.maxOffset = offset;
-    if (this.minOffset > offset) this.minOffset = offset;
+    if (this.minOffset > offset) {
+      // Retention had already dropped entries now lost: the queue restarts empty at `offset`.
+      this.minOffset = offset;
+      this.chunks = [];
+      this.chunkBase = offset >>> CQ_CHUNK_BITS;
+      return;
+    }
     const keep = ((offset + MASK) >>> CQ_CHUNK_BITS) - this.chunkBase; // chunks still holding entries
-    if (keep >= 0 && this.chunks.length > keep) this.chunks.length = Math.max(keep, 0);
+    if (this.chunks.length > keep) this.chunks.length = keep;
   }
 
   /** Chunks currently allocated (memory accounting). */

@@ -169,8 +169,8 @@ export class MessageStore {
 
   private checkStoreStatus(req: PutRequest): PutStatus | null {
     if (this.shut || this.role === "SLAVE" || this.disk.full) return "SERVICE_NOT_AVAILABLE";
-    if (req.topic.length > 127) return "MESSAGE_ILLEGAL"; // checkMessage: topic length > Byte.MAX_VALUE
     if (this.isOSPageCacheBusy()) return "OS_PAGE_CACHE_BUSY";
+    if (req.topic.length > 127) return "MESSAGE_ILLEGAL"; // checkMessage: topic length > Byte.MAX_VALUE
     if (req.bodySize > this.maxMessageSize) return "MESSAGE_ILLEGAL"; // MessageExtEncoder#encode
     return null;
   }
