@@ -13,7 +13,7 @@ import type { Env } from "../remoting/env.js";
 import { RemotingClient, RemotingServer, type Request, type Response } from "../remoting/rpc.js";
 import type { DataVersion, TopicConfig } from "../namesrv/routeinfo.js";
 import type { Channel } from "../remoting/channel.js";
-import { offsetMsgId } from "../client/msg-id.js";
+import { offsetMsgIdFactory } from "../client/msg-id.js";
 import { initialTopicConfigs } from "./topic-config.js";
 import { ConsumerManager } from "./consumer-manager.js";
 import { OffsetManager } from "./offset-manager.js";
@@ -92,7 +92,7 @@ export class Broker implements Process {
       topicCreated: () => this.topicsChanged(),
       stored: (req, r) => this.env.tracer.emit({ type: "store", node: this.node.name, msgId: req.msgId, topic: req.topic,
         queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
-      offsetMsgId: (off) => offsetMsgId(this.node.ip, num(s, "broker", "listenPort"), off),
+      offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")),
     };
     this.registerBrokerAll();
     const periodUs = Math.max(10_000_000, Math.min(this.setting("registerNameServerPeriod"), 60_000_000));

@@ -27,7 +27,8 @@ export class UniqIdFactory {
   }
 }
 
-export function offsetMsgId(ip: string, port: number, commitLogOffset: number): string {
-  const hi = Math.floor(commitLogOffset / 2 ** 32), lo = commitLogOffset >>> 0;
-  return ipHex(ip) + hex(port, 4) + hex(hi, 4) + hex(lo, 4);
+/** offsetMsgId for one store host: the ip:port half is computed once. */
+export function offsetMsgIdFactory(ip: string, port: number): (commitLogOffset: number) => string {
+  const prefix = ipHex(ip) + hex(port, 4);
+  return (off) => prefix + hex(Math.floor(off / 2 ** 32), 4) + hex(off >>> 0, 4);
 }

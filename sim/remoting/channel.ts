@@ -16,6 +16,7 @@
 import type { Engine } from "../core/engine.js";
 import type { Node } from "../core/node.js";
 import type { Tracer } from "../trace/tracer.js";
+import type { Rng } from "../core/random.js";
 import type { Network } from "./network.js";
 
 export type CloseReason = "peer-closed" | "reset" | "timeout" | "idle" | "local";
@@ -40,6 +41,8 @@ export class Channel {
   readonly lastArrivalUs: [number, number] = [0, 0];
   readonly lastIoUs: [number, number] = [0, 0];
   readonly idleUs: [number, number] = [0, 0];
+  /** Latency streams of the two directions (index = sending side), fetched once. */
+  links: [Rng | null, Rng | null] = [null, null];
 
   constructor(readonly id: number, client: Node, server: Node, readonly port: number) {
     this.nodes = [client, server];
@@ -187,7 +190,8 @@ export class Transport {
     const to: Side = from === 0 ? 1 : 0;
     const src = ch.nodes[from], dst = ch.nodes[to];
     if (!this.network.reachable(src.name, dst.name)) return; // silently lost in the partition
-    const arrival = Math.max(this.engine.nowUs + this.network.delayUs(src.name, dst.name), ch.lastArrivalUs[to]);
+    const link = ch.links[from] ?? (ch.links[from] = this.network.linkStream(src.name, dst.name));
+    const arrival = Math.max(this.engine.nowUs + this.network.delayUs(src.name, dst.name, link), ch.lastArrivalUs[to]);
     ch.lastArrivalUs[to] = arrival;
     this.engine.at(arrival, () => this.arrive(ch, to, seg));
   }

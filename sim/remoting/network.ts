@@ -46,13 +46,19 @@ export class Network {
     return false;
   }
 
-  /** One-way delay for a segment sent now from `from` to `to`, in µs. */
-  delayUs(from: string, to: string): number {
+  /** The latency stream of a directed link (callers on hot paths keep it). */
+  linkStream(from: string, to: string): Rng {
     const key = `${from}->${to}`;
     let rng = this.linkRng.get(key);
     if (!rng) { rng = this.streams.get(`net/${key}`); this.linkRng.set(key, rng); }
-    let delay = Math.max(1, this.samplerFor(from, to)(rng));
-    if (this.loss > 0) delay += this.retransmitDelayUs(key);
+    return rng;
+  }
+
+  /** One-way delay for a segment sent now from `from` to `to`, in µs. */
+  delayUs(from: string, to: string, rng: Rng = this.linkStream(from, to)): number {
+    const sample = this.overrides.length === 0 ? this.sampler : this.samplerFor(from, to);
+    let delay = Math.max(1, sample(rng));
+    if (this.loss > 0) delay += this.retransmitDelayUs(`${from}->${to}`);
     return delay;
   }
 
