@@ -245,22 +245,7 @@ export class MessageStore {
 
   /** Messages whose KEYS contain `key` (newest first, dispatched and still held ones only). */
   queryByKey(topic: string, key: string, max = 32): StoredMessage[] {
-    const f = this.files, out: StoredMessage[] = [];
-    if (f.index !== null) {
-      for (const h of f.index.query(topic, key, max)) {
-        const cq = f.cqs.byId[h.cqId];
-        if (h.queueOffset >= cq.minOffset && h.queueOffset < cq.maxOffset) out.push(cq.read(h.queueOffset, f.tags, f.groups));
-      }
-      return out;
-    }
-    for (const cq of f.cqs.ofTopic(topic)) {
-      if (cq === undefined) continue;
-      for (let o = cq.maxOffset - 1; o >= cq.minOffset; o--) {
-        const k = cq.keysAt(o);
-        if (k !== undefined && (k === key || k.split(" ").includes(key))) out.push(cq.read(o, f.tags, f.groups));
-      }
-    }
-    return out.sort((a, b) => b.commitLogOffset - a.commitLogOffset).slice(0, max);
+    return this.files.queryByKey(topic, key, max);
   }
 
   // ---- replication seam (HA, a later issue) --------------------------------------------

@@ -26,6 +26,7 @@ import { CqTable } from "./consume-queue.js";
 import { diskOf } from "./disk.js";
 import { KeyIndex } from "./key-index.js";
 import { Interner } from "./msg-codec.js";
+import type { StoredMessage } from "./types.js";
 
 export const STORE_KEY = "store";
 
@@ -83,6 +84,26 @@ export class StoreFiles {
     const n = cq.evictBelow(offset);
     this.evictedEntries += n;
     return n;
+  }
+
+  /** Messages whose KEYS contain `key`: from the index if built, else by scanning the held entries. */
+  queryByKey(topic: string, key: string, max: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    if (this.index !== null) {
+      for (const h of this.index.query(topic, key, max)) {
+        const cq = this.cqs.byId[h.cqId];
+        if (h.queueOffset >= cq.minOffset && h.queueOffset < cq.maxOffset) out.push(cq.read(h.queueOffset, this.tags, this.groups));
+      }
+      return out;
+    }
+    for (const cq of this.cqs.ofTopic(topic)) {
+      if (cq === undefined) continue;
+      for (let o = cq.maxOffset - 1; o >= cq.minOffset; o--) {
+        const k = cq.keysAt(o);
+        if (k !== undefined && (k === key || k.split(" ").includes(key))) out.push(cq.read(o, this.tags, this.groups));
+      }
+    }
+    return out.sort((a, b) => b.commitLogOffset - a.commitLogOffset).slice(0, max);
   }
 
   /** Memory accounting. */
