@@ -39,6 +39,8 @@ export class Consumer implements Process {
   private rebalanceTimer = 0;
   private rebalancing = false;
   private rebalanceAgain = false;
+  /** Whether the trace has this consumer's allocation yet (the first one is shown even if empty). */
+  private reportedOnce = false;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
     this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
@@ -114,7 +116,7 @@ export class Consumer implements Process {
     const next = (): void => {
       const mq = added.shift();
       if (mq === undefined) {
-        if (changed) this.rebalanced();
+        if (changed || !this.reportedOnce) this.rebalanced();
         done();
         return;
       }
@@ -134,6 +136,7 @@ export class Consumer implements Process {
 
   private rebalanced(): void {
     const queues = [...this.pqs.values()].map((p) => p.mq).sort(compareMessageQueue).map((q) => ({ brokerName: q.brokerName, queueId: q.queueId }));
+    this.reportedOnce = true;
     this.env.tracer.emit({ type: "rebalance", node: this.node.name, group: this.spec.group, topic: this.spec.topic, queues });
     this.client.heartbeatNow(); // messageQueueChanged -> sendHeartbeatToAllBrokerWithLock
   }
@@ -218,7 +221,8 @@ export class Consumer implements Process {
 
   private onConsumeStart(pq: ProcessQueue, m: StoredMessage): void {
     this.env.tracer.emit({ type: "consume", node: this.node.name, group: this.spec.group, msgId: m.msgId, topic: pq.mq.topic,
-      brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset, bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0 });
+      brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset, bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0,
+      ...(m.tags !== undefined ? { tags: m.tags } : {}) });
   }
 
   private onConsumeDone(pq: ProcessQueue, m: StoredMessage): void {

@@ -14,10 +14,18 @@ export interface ExpectContext {
   nodes: Names;
   groups: Names;
   faults: FaultSpec[];
+  /** Consumer group names (for byGroup metrics). */
+  consumerGroups?: string[];
 }
 
-const KINDS = ["happens", "never", "count"] as const;
-const ONLY_WITH: Record<string, (typeof KINDS)[number]> = { after: "happens", within: "happens", min: "count", max: "count", equals: "count" };
+const KINDS = ["happens", "never", "count", "metric"] as const;
+const ONLY_WITH: Record<string, readonly (typeof KINDS)[number][]> = {
+  after: ["happens"], within: ["happens"], min: ["count", "metric"], max: ["count", "metric"], equals: ["count", "metric"],
+  between: ["happens", "never", "count"],
+};
+/** The figures of the message checks (sim/check/messages.ts summary). */
+const METRICS = ["sent", "acknowledged", "consumed", "lost", "duplicates", "orderViolations", "e2eLatencyMs", "sendFailures",
+  "longestSendOutageMs", "byGroup", "stored", "recovery"];
 /** Fields whose values are node names / brokerNames, checked against the cluster. */
 const NODE_FIELDS = new Set(["node", "nodes", "broker", "peer", "namesrv", "from", "to"]);
 const GROUP_FIELDS = new Set(["brokerName", "publish", "subscribe"]);
@@ -29,15 +37,21 @@ export function resolveExpectations(src: SourceMap, items: ExpectItemInput[], ct
 
 function resolveItem(src: SourceMap, item: ExpectItemInput, path: Path, ctx: ExpectContext): ExpectationSpec {
   const kinds = KINDS.filter((k) => item[k] !== undefined);
-  if (kinds.length === 0) throw src.error(path, "needs one of happens, never or count");
-  if (kinds.length > 1) throw src.error([...path, kinds[1]], `use only one of happens, never, count per item (this one already has ${kinds[0]})`);
+  if (kinds.length === 0) throw src.error(path, "needs one of happens, never, count or metric");
+  if (kinds.length > 1) throw src.error([...path, kinds[1]], `use only one of happens, never, count, metric per item (this one already has ${kinds[0]})`);
   const kind = kinds[0];
   for (const [key, needs] of Object.entries(ONLY_WITH)) {
-    if (item[key as keyof ExpectItemInput] !== undefined && needs !== kind) {
-      throw src.error([...path, key], `"${key}" only works with ${needs} (this item uses ${kind})`, "key");
+    if (item[key as keyof ExpectItemInput] !== undefined && !needs.includes(kind)) {
+      throw src.error([...path, key], `"${key}" only works with ${needs.join(" or ")} (this item uses ${kind})`, "key");
     }
   }
-  const filter = resolveFilter(src, item[kind] as FilterInput, [...path, kind], ctx);
+  if (kind === "metric") {
+    const metric = checkMetric(src, item.metric!, [...path, "metric"], ctx);
+    const spec: ExpectationSpec = { pos: src.pos(path), label: "", kind, metric, ...countBounds(src, item, path, "metric") };
+    spec.label = item.name ?? label(spec, ctx.faults);
+    return spec;
+  }
+  const filter = resolveFilter(src, item[kind as "happens"] as FilterInput, [...path, kind], ctx);
   const between = item.between && window(src, [...path, "between"], item.between);
   const base = { pos: src.pos(path), ...(between ? { betweenUs: between } : {}) };
   let spec: ExpectationSpec;
@@ -87,9 +101,23 @@ function faultIndex(src: SourceMap, ref: string | number, path: Path, faults: Fa
   throw src.error(path, `no fault named ${JSON.stringify(ref)}${didYouMean(ref, names)}${known}`);
 }
 
-function countBounds(src: SourceMap, item: ExpectItemInput, path: Path): { equals?: number; min?: number; max?: number } {
+/** A metric path: a known figure, and for byGroup a consumer group of this scenario. */
+function checkMetric(src: SourceMap, metric: string, path: Path, ctx: ExpectContext): string {
+  const parts = metric.split(".");
+  if (!METRICS.includes(parts[0])) throw src.error(path, `unknown metric "${parts[0]}"${didYouMean(parts[0], METRICS)}; metrics are ${METRICS.join(", ")}`);
+  if (parts[0] === "byGroup") {
+    const groups = ctx.consumerGroups ?? [];
+    if (parts.length < 3) throw src.error(path, `byGroup needs a group and a figure, e.g. byGroup.${groups[0] ?? "cg"}.lost`);
+    if (!groups.includes(parts[1])) throw src.error(path, `no consumer group "${parts[1]}"${didYouMean(parts[1], groups)}`);
+  }
+  return metric;
+}
+
+function countBounds(src: SourceMap, item: ExpectItemInput, path: Path, kind = "count"): { equals?: number; min?: number; max?: number } {
   const { min, max, equals } = item;
-  if (min === undefined && max === undefined && equals === undefined) throw src.error(path, "count needs min, max or equals");
+  if (min === undefined && max === undefined && equals === undefined) throw src.error(path, `${kind} needs min, max or equals`);
+  if (kind === "count" && [min, max, equals].some((v) => v !== undefined && !Number.isInteger(v)))
+    throw src.error(path, "count bounds are whole numbers");
   if (equals !== undefined && (min !== undefined || max !== undefined)) throw src.error([...path, "equals"], "use either equals or min/max", "key");
   if (min !== undefined && max !== undefined && min > max) throw src.error([...path, "max"], `max (${max}) is smaller than min (${min})`);
   return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(equals !== undefined ? { equals } : {}) };
@@ -159,7 +187,6 @@ function describeBound(s: { equals?: number; min?: number; max?: number }): stri
 }
 
 function label(s: ExpectationSpec, faults: FaultSpec[]): string {
-  // Metric expectations (types.ts) have no event filter; none is resolved from YAML yet.
   if (s.kind === "metric") return `${s.metric} ${describeBound(s)}`;
   const what = describeFilter(s.filter);
   const between = s.betweenUs ? ` between ${fmtWindow(s.betweenUs)}` : "";

@@ -37,7 +37,9 @@ export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: Reso
   // Consumers check `queues:` against the topics, so they wait for them.
   const consumers = producers && topics && tries.run(() => resolveConsumers({ ...clients, groups, topics }, input));
   const faults = consumers && durationUs !== undefined ? tries.run(() => resolveFaults(src, input.faults ?? [], nodes, durationUs)) : undefined;
-  const expect = faults && tries.run(() => resolveExpectations(src, input.expect ?? [], { nodes, groups, faults }));
+  const expect = faults && tries.run(() => resolveExpectations(src, input.expect ?? [], {
+    nodes, groups, faults, consumerGroups: (input.consumers ?? []).map((c) => c.group),
+  }));
 
   const err = tries.earliest();
   if (err) throw err;

@@ -63,13 +63,14 @@ const reference = strict({
 }, "in after (use one of at, fault, event)");
 
 const window = () => z.tuple([duration, duration]);
-const count = () => int().nonnegative().optional();
+const count = () => z.number().nonnegative().optional();
 
 export const ExpectItemInput = strict({
   name: nonEmpty().optional().describe("label shown in the report"),
   happens: eventFilter.optional().describe("an event like this must happen"),
   never: eventFilter.optional().describe("no event like this may happen"),
   count: eventFilter.optional().describe("count events like this (with min, max or equals)"),
+  metric: nonEmpty().optional().describe("a figure of the run's message checks, e.g. lost, duplicates, byGroup.cg.lost, e2eLatencyMs.p99, longestSendOutageMs (with min, max or equals)"),
   after: reference.optional().describe("with happens: measure `within` from this point"),
   within: z.union([duration, window()], {
     error: (iss) => (iss.input === undefined ? undefined : `expected a duration or a [min, max] pair of durations, got ${describeValue(iss.input)}`),

@@ -86,7 +86,7 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // A consumer's listener got a message (node = consumer).
   z.object({ ...base, type: z.literal("consume"), group: z.string(), msgId: z.string(), topic: z.string(),
     brokerName: z.string(), queueId: z.number(), queueOffset: z.number(), bornUs: z.number(),
-    reconsumeTimes: z.number() }),
+    reconsumeTimes: z.number(), tags: z.string().optional() }),
   // A consumer's rebalance changed what it owns: the full list now owned.
   z.object({ ...base, type: z.literal("rebalance"), group: z.string(), topic: z.string(),
     queues: z.array(z.object({ brokerName: z.string(), queueId: z.number() })) }),
