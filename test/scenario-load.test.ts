@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import { loadScenario, loadScenarioText } from "../sim/scenario/load.js";
 import { ScenarioError } from "../sim/scenario/errors.js";
 import { scenarioJsonSchemaText } from "../sim/scenario/jsonschema.js";
@@ -390,7 +390,7 @@ const BAD: [string, string, string][] = [
   ["node in two partition groups", `${BASE}faults:\n  - { at: 1m, action: partition, groups: [[ns-0, ns-1], [ns-1]] }\n`,
     't.yaml:9:58 faults[0].groups[1][0]: node "ns-1" is already in group 0 (a node may be in only one group)'],
   ["two kinds in one expectation", `${BASE}expect:\n  - happens: { type: node.up }\n    never: { type: node.up }\n`,
-    't.yaml:10:12 expect[0].never: use only one of happens, never, count per item (this one already has happens)'],
+    't.yaml:10:12 expect[0].never: use only one of happens, never, count, metric per item (this one already has happens)'],
   ["count without bounds", `${BASE}expect:\n  - count: { type: ns.register }\n`,
     't.yaml:9:5 expect[0]: count needs min, max or equals'],
   ["matcher typo", `${BASE}expect:\n  - happens: { type: client.route, publish: { exclude: broker-a } }\n`,
@@ -560,4 +560,18 @@ test("scenarios/schema.json is up to date", () => {
     // reported below
   }
   expect(onDisk, "scenarios/schema.json is stale: regenerate it with `npx rocketsim schema > scenarios/schema.json`").toBe(scenarioJsonSchemaText());
+});
+
+describe("metric expectations", () => {
+  const base = `name: m\nduration: 1m\ncluster:\n  brokers: [{ name: broker-a }]\nconsumers: [{ group: cg, topic: T }]\nexpect:\n`;
+  it("resolve with bounds", () => {
+    const s = loadScenarioText(`${base}  - metric: byGroup.cg.lost\n    max: 0\n  - metric: e2eLatencyMs.p99\n    max: 12.5\n`, "m.yaml");
+    expect(s.expect[0]).toMatchObject({ kind: "metric", metric: "byGroup.cg.lost", max: 0, label: "byGroup.cg.lost <= 0" });
+    expect(s.expect[1]).toMatchObject({ kind: "metric", metric: "e2eLatencyMs.p99", max: 12.5 });
+  });
+  it("reject unknown metrics and groups with a suggestion", () => {
+    expect(() => loadScenarioText(`${base}  - metric: lots\n    max: 0\n`, "m.yaml")).toThrow(/m\.yaml:7:13 expect\[0\]\.metric: unknown metric "lots" \(did you mean "lost"\?\)/);
+    expect(() => loadScenarioText(`${base}  - metric: byGroup.cgg.lost\n    max: 0\n`, "m.yaml")).toThrow(/no consumer group "cgg" \(did you mean "cg"\?\)/);
+    expect(() => loadScenarioText(`${base}  - metric: lost\n`, "m.yaml")).toThrow(/metric needs min, max or equals/);
+  });
 });
