@@ -40,11 +40,16 @@ export class MessageIds {
     return f?.tag;
   }
 
-  /** A unit's first delivery of a queue offset; true if it already got this msgId elsewhere. */
-  onConsume(msgId: string, unit: string, location: string): boolean {
+  /**
+   * A unit's first delivery of a queue offset; true if it already got this msgId
+   * from another offset. Keys are built only for tracked msgIds (the hot path is a miss).
+   */
+  onConsume(msgId: string, group: string, unitKey: string, qk: string, offset: number): boolean {
     const f = this.inFlight.get(msgId);
     const seen = f ? (f.seen ??= new Map()) : this.retried.get(msgId);
     if (!seen) return false;
+    const unit = `${group}\t${unitKey}`;
+    const location = `${qk}\t${offset}`;
     const prev = seen.get(unit);
     if (prev === undefined) seen.set(unit, location);
     return prev !== undefined && prev !== location;

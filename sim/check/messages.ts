@@ -1,0 +1,253 @@
+// Message-level checks over a run, in the vocabulary of OpenChaos (RocketMQ's
+// chaos framework): lost, duplicated and out-of-order messages, end-to-end
+// latency, send availability. A trace listener: it sees each event once, in
+// order, and keeps memory bounded by topology (queues × groups × consumer nodes)
+// and by in-flight messages, never by the number of messages.
+//
+// Definitions (see the helper files for details):
+//  - acknowledged: a `send.result` with stored=true (SEND_OK, FLUSH_DISK_TIMEOUT,
+//    FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE: all mean the master stored it).
+//  - lost: an acknowledged (topic, brokerName, queueId, queueOffset) whose tag a
+//    subscribed group accepts, never delivered to that group (to every instance,
+//    when BROADCASTING) by the end of the run. Failed sends are never lost.
+//  - duplicate: a first delivery (reconsumeTimes 0) of an offset the group (the
+//    instance, when BROADCASTING) already had, or of a second stored copy of a
+//    msgId the producer sent in more than one attempt.
+//  - order violation: see msg-order.ts.
+//  Deliveries with reconsumeTimes > 0 are the retry mechanism at work: counted
+//  (`redelivered`), not checked.
+
+import type { TraceEvent } from "../trace/schema.js";
+import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.js";
+import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js";
+import { MessageIds } from "./msg-ids.js";
+import { IntervalSet } from "./msg-intervals.js";
+import { OrderTracker, queueKey } from "./msg-order.js";
+import { type RecoveryRow, SendAvailability } from "./msg-outage.js";
+
+export type { Subscription, GroupSummary } from "./msg-groups.js";
+export type { RecoveryRow } from "./msg-outage.js";
+
+type Ev<T extends TraceEvent["type"]> = Extract<TraceEvent, { type: T }>;
+
+export interface MessageSummary {
+  sent: number;
+  acknowledged: number;
+  consumed: number;
+  lost: number;
+  duplicates: number;
+  orderViolations: number;
+  e2eLatencyMs: LatencySummaryMs;
+  /** stored=false results by status / error name. */
+  sendFailures: Record<string, number>;
+  /** stored=true results whose status is not SEND_OK (already in `acknowledged`). */
+  storedNotOk: Record<string, number>;
+  longestSendOutageMs: number;
+  sendOutageWindowMs: [number, number] | null;
+  byGroup: Record<string, GroupSummary>;
+  recovery: RecoveryRow[];
+  redelivered: number;
+  resendDuplicates: number;
+  /** Acknowledged without brokerName/queueId/queueOffset: cannot be checked for loss. */
+  untrackedAcks: number;
+  /** Resent msgIds dropped from the duplicate-copy table (cap reached). */
+  resendTrackingEvicted: number;
+}
+
+export interface MessageCheckerOptions {
+  /** Lag sampling period in virtual µs (default 1 s). */
+  sampleUs?: number;
+  /** Lag series cap per group (default 2000). */
+  maxLagPoints?: number;
+}
+
+/** Sizes of the internal structures, to show memory does not grow with messages. */
+export interface MessageCheckerStats {
+  queues: number;
+  ackedIntervals: number;
+  coveredIntervals: number;
+  inFlight: number;
+  retried: number;
+  orderRefs: number;
+  lagPoints: number;
+}
+
+export class MessageChecker {
+  private readonly groups = new Map<string, GroupState>();
+  private readonly byTopic = new Map<string, GroupState[]>();
+  private readonly acked = new Map<string, IntervalSet>(); // queue key -> acknowledged offsets
+  private readonly ids = new MessageIds();
+  private readonly order = new OrderTracker();
+  private readonly avail = new SendAvailability();
+  private readonly latency = new LatencyHistogram();
+  private readonly sendFailures = new Map<string, number>();
+  private readonly storedNotOk = new Map<string, number>();
+  private readonly sampleUs: number;
+  private readonly maxLagPoints: number;
+  private nextSampleUs = 0;
+  private lastSampleUs = -1;
+  private sent = 0;
+  private acknowledged = 0;
+  private consumed = 0;
+  private untrackedAcks = 0;
+
+  constructor(subscriptions: Subscription[] = [], opts: MessageCheckerOptions = {}) {
+    this.sampleUs = opts.sampleUs ?? 1_000_000;
+    this.maxLagPoints = opts.maxLagPoints ?? 2000;
+    for (const s of subscriptions) {
+      const g = this.group(s.group);
+      if (!g.filters.has(s.topic)) push(this.byTopic, s.topic, g);
+      g.subscribe(s);
+    }
+  }
+
+  observe = (e: TraceEvent): void => {
+    if (e.t >= this.nextSampleUs) this.sampleUpTo(e.t);
+    switch (e.type) {
+      case "node.add": return this.onNodeAdd(e);
+      case "fault": return this.avail.onFault(e);
+      case "send": return this.onSend(e);
+      case "send.result": return this.onSendResult(e);
+      case "consume": return this.onConsume(e);
+      case "rebalance": return this.order.onRebalance(e);
+      default: return;
+    }
+  };
+
+  /** The summary at `endUs` (the run's end). Call once, after the last event. */
+  finish(endUs: number): MessageSummary {
+    if (endUs >= this.nextSampleUs) this.sampleUpTo(endUs);
+    if (this.lastSampleUs !== endUs) this.sample(endUs);
+    const byGroup: Record<string, GroupSummary> = {};
+    for (const name of [...this.groups.keys()].sort()) byGroup[name] = this.groups.get(name)!.summary();
+    const sum = (f: (g: GroupSummary) => number) => Object.values(byGroup).reduce((n, g) => n + f(g), 0);
+    return {
+      sent: this.sent, acknowledged: this.acknowledged, consumed: this.consumed,
+      lost: sum((g) => g.lost), duplicates: sum((g) => g.duplicates), orderViolations: sum((g) => g.orderViolations),
+      e2eLatencyMs: this.latency.summaryMs(),
+      sendFailures: sortedRecord(this.sendFailures), storedNotOk: sortedRecord(this.storedNotOk),
+      ...this.avail.finish(endUs),
+      byGroup, recovery: this.avail.recovery(),
+      redelivered: sum((g) => g.redelivered), resendDuplicates: sum((g) => g.resendDuplicates),
+      untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted,
+    };
+  }
+
+  stats(): MessageCheckerStats {
+    let ackedIntervals = 0;
+    for (const s of this.acked.values()) ackedIntervals += s.intervals;
+    let coveredIntervals = 0;
+    let lagPoints = 0;
+    for (const g of this.groups.values()) { coveredIntervals += g.intervals(); lagPoints += g.lag.length; }
+    return { queues: this.acked.size, ackedIntervals, coveredIntervals, inFlight: this.ids.inFlightSize,
+      retried: this.ids.retriedSize, orderRefs: this.order.size, lagPoints };
+  }
+
+  private onNodeAdd(e: Ev<"node.add">): void {
+    if (e.kind === "broker" && e.brokerName !== undefined) this.avail.onBrokerNode(e.node, e.brokerName);
+    // Knowing BROADCASTING instances up front lets one that never consumes show as loss.
+    const g = e.kind === "consumer" && e.group !== undefined ? this.groups.get(e.group) : undefined;
+    if (g?.broadcast) g.unit(e.node);
+  }
+
+  private onSend(e: Ev<"send">): void {
+    this.sent++;
+    this.avail.onSend(e.t);
+    this.ids.onSend(e.msgId, e.tags);
+  }
+
+  private onSendResult(e: Ev<"send.result">): void {
+    const tag = this.ids.onResult(e.msgId, e.attempts);
+    if (!e.stored) { bump(this.sendFailures, e.status); return; }
+    this.acknowledged++;
+    if (e.status !== "SEND_OK") bump(this.storedNotOk, e.status);
+    this.avail.onStored(e.t, e.brokerName);
+    if (e.brokerName === undefined || e.queueId === undefined || e.queueOffset === undefined) {
+      this.untrackedAcks++;
+      return;
+    }
+    const qk = queueKey(e.topic, e.brokerName, e.queueId);
+    let acked = this.acked.get(qk);
+    if (!acked) this.acked.set(qk, (acked = new IntervalSet()));
+    if (!acked.add(e.queueOffset)) return; // the same offset reported twice: count it once
+    for (const g of this.byTopic.get(e.topic) ?? []) g.onAck(e.topic, qk, e.queueOffset, tag);
+  }
+
+  private onConsume(e: Ev<"consume">): void {
+    const g = this.group(e.group);
+    g.consumed++;
+    this.consumed++;
+    if (e.reconsumeTimes > 0 || e.topic.startsWith("%RETRY%")) { g.redelivered++; return; }
+    const qk = queueKey(e.topic, e.brokerName, e.queueId);
+    const unitKey = g.unitKey(e.node);
+    if (this.order.onConsume(g.name, e.node, qk, e.queueOffset)) g.orderViolations++;
+    if (!g.deliver(unitKey, e.topic, qk, e.queueOffset, this.acked.get(qk))) return;
+    if (this.ids.onConsume(e.msgId, g.name, unitKey, qk, e.queueOffset)) {
+      g.duplicates++;
+      g.resendDuplicates++;
+      return;
+    }
+    // Latency of first deliveries only: a duplicate's age says nothing about the pipeline.
+    g.latency.record(e.t - e.bornUs);
+    this.latency.record(e.t - e.bornUs);
+  }
+
+  // Called before the event at `t` is applied. Nothing happened since the last
+  // boundary, so the state now is the state at every boundary up to t: record the
+  // first and the last of them (a flat stretch needs only its ends).
+  private sampleUpTo(t: number): void {
+    const lastBoundary = Math.floor(t / this.sampleUs) * this.sampleUs;
+    this.sample(this.nextSampleUs);
+    if (lastBoundary > this.nextSampleUs) this.sample(lastBoundary);
+    this.nextSampleUs = lastBoundary + this.sampleUs;
+  }
+
+  private sample(tUs: number): void {
+    this.lastSampleUs = tUs;
+    for (const g of this.groups.values()) if (g.subscribed) g.lag.push(ms3(tUs), g.lagNow());
+  }
+
+  private group(name: string): GroupState {
+    let g = this.groups.get(name);
+    if (!g) this.groups.set(name, (g = new GroupState(name, this.maxLagPoints)));
+    return g;
+  }
+}
+
+/**
+ * Resolves a dotted path in a summary to a number: "lost", "e2eLatencyMs.p99",
+ * "byGroup.cg.duplicates", "recovery.0.recoveryMs". Keys that contain dots are
+ * found by trying the longest joined segment first. Anything else (missing,
+ * null, an object) is undefined.
+ */
+export function checkMetric(summary: MessageSummary, path: string): number | undefined {
+  const parts = path.split(".");
+  let cur: unknown = summary;
+  let i = 0;
+  while (i < parts.length) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    const obj = cur as Record<string, unknown>;
+    let j = parts.length;
+    while (j > i && !Object.hasOwn(obj, parts.slice(i, j).join("."))) j--;
+    if (j === i) return undefined;
+    cur = obj[parts.slice(i, j).join(".")];
+    i = j;
+  }
+  return typeof cur === "number" ? cur : undefined;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
+  return out;
+}
