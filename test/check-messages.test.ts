@@ -158,7 +158,11 @@ describe("MessageChecker: loss, duplicates, order", () => {
       f.consume(m, 40 * MS);
       if (m.queueOffset % 2 === 0 && m.queueOffset !== 10) f.consume(m, 40 * MS, "tg");
     }
+    const b = msgs[1]; // tag B, delivered to tg anyway: a filter bug, not a duplicate of its "rejected" offset
+    f.emit({ t: 50 * MS, node: "c9", type: "consume", group: "tg", msgId: b.msgId, topic: TOPIC, tags: "B",
+      brokerName: b.brokerName, queueId: b.queueId, queueOffset: b.queueOffset, bornUs: b.bornUs, reconsumeTimes: 0 });
     const s = f.c.finish(100 * MS);
+    expect(s.byGroup.tg).toMatchObject({ filterViolations: 1, duplicates: 0 });
     expect(s.byGroup.cg.lost).toBe(1); // the untagged one
     expect(s.byGroup.tg).toMatchObject({ lost: 1, distinct: 9 }); // offset 10 (tag A) missed
     expect(f.c.stats().coveredIntervals).toBeLessThanOrEqual(4);

@@ -14,6 +14,7 @@
 //    instance, when BROADCASTING) already had, or of a second stored copy of a
 //    msgId the producer sent in more than one attempt.
 //  - order violation: see msg-order.ts.
+//  - filter violation: a delivery whose `tags` the group's subscription rejects.
 //  Deliveries with reconsumeTimes > 0 are the retry mechanism at work: counted
 //  (`redelivered`), not checked.
 
@@ -40,7 +41,7 @@ export interface MessageSummary {
   e2eLatencyMs: LatencySummaryMs;
   /** stored=false results by status / error name. */
   sendFailures: Record<string, number>;
-  /** stored=true results whose status is not SEND_OK (already in `acknowledged`). */
+  /** stored=true results whose status is not SEND_OK, by status (already in `acknowledged`). */
   storedNotOk: Record<string, number>;
   longestSendOutageMs: number;
   sendOutageWindowMs: [number, number] | null;
@@ -48,6 +49,7 @@ export interface MessageSummary {
   recovery: RecoveryRow[];
   redelivered: number;
   resendDuplicates: number;
+  filterViolations: number;
   /** Acknowledged without brokerName/queueId/queueOffset: cannot be checked for loss. */
   untrackedAcks: number;
   /** Resent msgIds dropped from the duplicate-copy table (cap reached). */
@@ -129,6 +131,7 @@ export class MessageChecker {
       ...this.avail.finish(endUs),
       byGroup, recovery: this.avail.recovery(),
       redelivered: sum((g) => g.redelivered), resendDuplicates: sum((g) => g.resendDuplicates),
+      filterViolations: sum((g) => g.filterViolations),
       untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted,
     };
   }
@@ -178,6 +181,8 @@ export class MessageChecker {
     g.consumed++;
     this.consumed++;
     if (e.reconsumeTimes > 0 || e.topic.startsWith("%RETRY%")) { g.redelivered++; return; }
+    // Its offset may already be covered as "rejected by the filter": not a duplicate, a filter bug.
+    if (e.tags !== undefined && g.filters.has(e.topic) && !g.accepts(e.topic, e.tags)) { g.filterViolations++; return; }
     const qk = queueKey(e.topic, e.brokerName, e.queueId);
     const unitKey = g.unitKey(e.node);
     if (this.order.onConsume(g.name, e.node, qk, e.queueOffset)) g.orderViolations++;

@@ -41,6 +41,8 @@ export interface GroupSummary {
   /** Part of `duplicates`: a second stored copy (another queue offset) of a resent msgId. */
   resendDuplicates: number;
   orderViolations: number;
+  /** Deliveries whose tag the group's subscription rejects (consume events that carry `tags`). */
+  filterViolations: number;
   e2eLatencyMs: LatencySummaryMs;
   lagSeries: LagPoint[];
   subscribed: boolean;
@@ -61,6 +63,7 @@ export class GroupState {
   duplicates = 0;
   resendDuplicates = 0;
   orderViolations = 0;
+  filterViolations = 0;
   /** Acknowledged messages this group's filter accepts (what each unit must consume). */
   ackedMatching = 0;
   readonly latency = new LatencyHistogram();
@@ -149,6 +152,7 @@ export class GroupState {
     return {
       consumed: this.consumed, distinct: this.distinct, redelivered: this.redelivered, lost: this.lost(),
       duplicates: this.duplicates, resendDuplicates: this.resendDuplicates, orderViolations: this.orderViolations,
+      filterViolations: this.filterViolations,
       e2eLatencyMs: this.latency.summaryMs(), lagSeries: this.lag.toArray(), subscribed: this.subscribed,
       broadcast: this.broadcast, ...(this.broadcast ? { instances: this.instanceCount() } : {}),
     };
