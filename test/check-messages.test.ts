@@ -202,7 +202,7 @@ describe("MessageChecker: latency and availability", () => {
       nodes: ["broker-a-0"] });
     for (let t = 5000 * MS; t < 7000 * MS; t += 100 * MS) f.send({ at: t, stored: false, status: "TIMEOUT" });
     for (let t = 7000 * MS; t < 25_000 * MS; t += 100 * MS) f.send({ at: t, broker: t < 20_000 * MS ? "broker-b" : "broker-a" });
-    const s = f.c.finish(25_000 * MS);
+    const s = f.c.finish(30_000 * MS); // the producer stopped at 25 s: not an outage
     // Last success before: send at 4.9 s + 1 ms; first after: 7.0 s + 1 ms.
     expect(s.longestSendOutageMs).toBe(2100);
     expect(s.sendOutageWindowMs).toEqual([4901, 7001]);
@@ -212,10 +212,20 @@ describe("MessageChecker: latency and availability", () => {
     expect(s.sendFailures).toEqual({ TIMEOUT: 20 });
   });
 
-  it("counts the tail after the last success as an outage", () => {
-    const f = setup([]);
-    f.send({ at: 0 });
-    expect(f.c.finish(10_000 * MS)).toMatchObject({ longestSendOutageMs: 9999, sendOutageWindowMs: [1, 10_000] });
+  it("counts the tail after the last success only while sends are still tried", () => {
+    const stopped = setup([]);
+    stopped.send({ at: 0 });
+    expect(stopped.c.finish(10_000 * MS)).toMatchObject({ longestSendOutageMs: 1, sendOutageWindowMs: [0, 1] });
+
+    const failing = setup([]);
+    failing.send({ at: 0 });
+    for (let t = 1000 * MS; t <= 8000 * MS; t += 1000 * MS) failing.send({ at: t, stored: false, status: "TIMEOUT" });
+    expect(failing.c.finish(10_000 * MS)).toMatchObject({ longestSendOutageMs: 8000, sendOutageWindowMs: [1, 8001] });
+
+    const hung = setup([]);
+    hung.send({ at: 0 });
+    hung.emit({ t: 5000 * MS, node: "producer-0", type: "send", group: "pg", msgId: "H", topic: TOPIC, size: 1 });
+    expect(hung.c.finish(10_000 * MS)).toMatchObject({ longestSendOutageMs: 9999, sendOutageWindowMs: [1, 10_000] });
   });
 });
 
@@ -311,6 +321,6 @@ describe("message checker helpers", () => {
     expect(checkMetric(s, "e2eLatencyMs.p99")).toBe(2);
     expect(checkMetric(s, "byGroup")).toBeUndefined();
     expect(checkMetric(s, "nope.x")).toBeUndefined();
-    expect(checkMetric(s, "sendOutageWindowMs.1")).toBe(10);
+    expect(checkMetric(s, "sendOutageWindowMs.1")).toBe(1);
   });
 });

@@ -128,7 +128,7 @@ export class MessageChecker {
       lost: sum((g) => g.lost), duplicates: sum((g) => g.duplicates), orderViolations: sum((g) => g.orderViolations),
       e2eLatencyMs: this.latency.summaryMs(),
       sendFailures: sortedRecord(this.sendFailures), storedNotOk: sortedRecord(this.storedNotOk),
-      ...this.avail.finish(endUs),
+      ...this.avail.finish(endUs, this.ids.inFlightSize > 0),
       byGroup, recovery: this.avail.recovery(),
       redelivered: sum((g) => g.redelivered), resendDuplicates: sum((g) => g.resendDuplicates),
       filterViolations: sum((g) => g.filterViolations),
@@ -161,7 +161,11 @@ export class MessageChecker {
 
   private onSendResult(e: Ev<"send.result">): void {
     const tag = this.ids.onResult(e.msgId, e.attempts);
-    if (!e.stored) { bump(this.sendFailures, e.status); return; }
+    if (!e.stored) {
+      bump(this.sendFailures, e.status);
+      this.avail.onFailed(e.t);
+      return;
+    }
     this.acknowledged++;
     if (e.status !== "SEND_OK") bump(this.storedNotOk, e.status);
     this.avail.onStored(e.t, e.brokerName);

@@ -4,6 +4,10 @@
 // (any of the four SendStatus values: the master has the message). Results are
 // taken in trace order, so a send that was in flight when the fault hit and
 // succeeded just after it counts as the recovery: what the application saw.
+//
+// The final window (after the last success) runs to the run's end only while a
+// send is still pending; otherwise it stops at the last send activity (a send or
+// a failed result), so producers that stopped on schedule are not an outage.
 
 import type { TraceEvent } from "../trace/schema.js";
 import { ms3 } from "./msg-histogram.js";
@@ -40,6 +44,7 @@ export class SendAvailability {
   private readonly brokerOf = new Map<string, string>(); // node -> brokerName
   private firstSendUs: number | null = null;
   private lastOkUs = 0;
+  private lastActivityUs = 0; // last send or send.result
   private longest: { from: number; to: number } | null = null;
   private readonly rows: Pending[] = [];
   private open: Pending[] = []; // rows still waiting for some recovery
@@ -49,6 +54,7 @@ export class SendAvailability {
   }
 
   onSend(t: number): void {
+    this.lastActivityUs = Math.max(this.lastActivityUs, t);
     if (this.firstSendUs !== null) return;
     this.firstSendUs = t;
     this.lastOkUs = t;
@@ -70,9 +76,15 @@ export class SendAvailability {
     if (this.open.length > 0) this.settle(t, brokerName);
   }
 
-  finish(endUs: number): OutageSummary {
+  /** A send.result with stored=false: the producer is still trying. */
+  onFailed(t: number): void {
+    this.onSend(t);
+  }
+
+  finish(endUs: number, sendsPending: boolean): OutageSummary {
     if (this.firstSendUs === null) return { longestSendOutageMs: 0, sendOutageWindowMs: null };
-    this.noteGap(this.lastOkUs, Math.max(endUs, this.lastOkUs));
+    const tailEnd = sendsPending ? endUs : Math.min(endUs, this.lastActivityUs);
+    this.noteGap(this.lastOkUs, Math.max(tailEnd, this.lastOkUs));
     const w = this.longest!;
     return { longestSendOutageMs: ms3(w.to - w.from), sendOutageWindowMs: [ms3(w.from), ms3(w.to)] };
   }
