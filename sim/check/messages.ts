@@ -2,9 +2,10 @@
 // chaos framework): lost, duplicated and out-of-order messages, end-to-end
 // latency, send availability. A trace listener: it sees each event once, in
 // order, and keeps memory bounded by topology (queues × groups × consumer nodes)
-// and by in-flight messages, not by the number of messages. Two exceptions, both
-// bounded: a tag-filtered group's sets hold one run per gap in its unconsumed
-// backlog (they heal as it catches up), and resent msgIds sit in a capped table.
+// and by in-flight messages, not by the number of messages. Two exceptions: a
+// tag-filtered group's sets hold one run per gap in its unconsumed backlog when
+// tags interleave (they heal as it catches up), and resent msgIds sit in a table
+// capped at 65 536 entries.
 //
 // Definitions (see the helper files for details):
 //  - acknowledged: a `send.result` with stored=true (SEND_OK, FLUSH_DISK_TIMEOUT,
