@@ -48,6 +48,19 @@ export function formatSummary(s: RunSummary, wallS: number, tracePath: string | 
     for (const l of notable.lines) out.push(`  ${l}`);
     if (notable.dropped) out.push(`  … ${notable.dropped} more (see the trace)`);
   }
+  const c = s.checks;
+  if (c.sent > 0 || c.consumed > 0) {
+    const lat = c.e2eLatencyMs;
+    out.push(`messages  sent ${c.sent}, acknowledged ${c.acknowledged}, consumed ${c.consumed}; lost ${c.lost}, duplicates ${c.duplicates}, order violations ${c.orderViolations}`);
+    out.push(`          end-to-end p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; longest send outage ${c.longestSendOutageMs} ms`);
+    const fails = Object.entries(c.sendFailures).map(([k, v]) => `${k} ${v}`);
+    const notOk = Object.entries(c.storedNotOk).map(([k, v]) => `${k} ${v}`);
+    if (fails.length) out.push(`          send failures: ${fails.join(", ")}`);
+    if (notOk.length) out.push(`          stored, not SEND_OK: ${notOk.join(", ")}`);
+    for (const [g, v] of Object.entries(c.byGroup)) {
+      out.push(`  group ${g}: consumed ${v.consumed}, lost ${v.lost}, duplicates ${v.duplicates}, order violations ${v.orderViolations}, e2e p99 ${v.e2eLatencyMs.p99} ms`);
+    }
+  }
   if (s.expectations.length) {
     out.push("expect");
     for (const e of s.expectations) out.push(`  ${e.pass ? "✓" : "✗"} ${e.label}\n      ${e.detail}`);
@@ -63,7 +76,7 @@ export function jsonSummary(s: RunSummary, wallS: number, tracePath: string | nu
     scenario: s.scenario, file: s.file, seed: s.seed, profile: s.profile,
     virtualTimeUs: s.virtualTimeUs, virtualTime: formatUs(s.virtualTimeUs), stopReason: s.stopReason,
     events: s.traceEvents, engineEvents: s.engineEvents, wallS: +wallS.toFixed(3),
-    trace: tracePath, traceSha256: s.traceSha256, passed: s.passed,
+    trace: tracePath, traceSha256: s.traceSha256, passed: s.passed, checks: s.checks,
     expectations: s.expectations.map((e) => ({ name: e.label, pass: e.pass, detail: e.detail, line: e.line })),
   };
 }

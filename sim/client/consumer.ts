@@ -1,5 +1,7 @@
 // A push consumer instance (client/consumer/DefaultMQPushConsumer,
-// impl/consumer/DefaultMQPushConsumerImpl): route + heartbeat via MQClient,
+// impl/consumer/DefaultMQPushConsumerImpl) — and, with consumeType: pull, a
+// subscribe-mode DefaultLitePullConsumer, which shares the rebalance machinery and
+// differs here only in its long-poll hold (20 s): route + heartbeat via MQClient,
 // rebalance (rebalance-impl.ts), one pull loop per owned queue with long polling
 // and flow control, concurrent consumption, offsets committed as the smallest
 // in-flight offset and persisted every 5 s.
@@ -25,8 +27,11 @@ import { ProcessQueue } from "./process-queue.js";
 import { rebalanceByTopic } from "./rebalance-impl.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
-const SUSPEND_US = 15_000_000; // BROKER_SUSPEND_MAX_TIME_MILLIS
-const PULL_RPC_TIMEOUT_US = 30_000_000; // CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND
+// Push: BROKER_SUSPEND_MAX_TIME_MILLIS 15 s; lite pull (consumeType: pull,
+// DefaultLitePullConsumer): brokerSuspendMaxTimeMillis 20 s. Both wait up to
+// CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND / consumerTimeoutMillisWhenSuspend = 30 s.
+const SUSPEND_US = { push: 15_000_000, pull: 20_000_000 };
+const PULL_RPC_TIMEOUT_US = 30_000_000;
 const FLOW_CONTROL_DELAY_US = 50_000; // PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL
 
 export class Consumer implements Process {
@@ -176,7 +181,7 @@ export class Consumer implements Process {
     pq.lastPullUs = this.env.engine.nowUs;
     c.remoting.invoke(addr, {
       code: RequestCode.PULL_MESSAGE, group: this.spec.group, topic: pq.mq.topic, queueId: pq.mq.queueId, queueOffset: pq.nextOffset,
-      maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US, tagCodes: this.tagCodes,
+      maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US[this.spec.consumeType], tagCodes: this.tagCodes,
       ...(commit > 0 ? { commitOffset: commit } : {}),
     }, PULL_RPC_TIMEOUT_US, (err, resp) => {
       if (pq.dropped) return;

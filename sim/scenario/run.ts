@@ -4,6 +4,8 @@
 import { Engine, type StopReason } from "../core/engine.js";
 import { RandomStreams } from "../core/random.js";
 import { ExpectationChecker, type ExpectationResult } from "../check/expect.js";
+import { MessageChecker, checkMetric, type MessageSummary } from "../check/messages.js";
+import { parseSubscription } from "../client/subscription.js";
 import { Tracer, type TraceListener } from "../trace/tracer.js";
 import { TraceWriter } from "../trace/writer.js";
 import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from "../trace/schema.js";
@@ -37,6 +39,8 @@ export interface RunSummary {
   traceEvents: number;
   traceSha256: string;
   expectations: ExpectationResult[];
+  /** The message checks (lost, duplicates, order, latency, availability). */
+  checks: MessageSummary;
   passed: boolean;
 }
 
@@ -58,6 +62,11 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
     new Map(scn.faults.filter((f) => f.name !== undefined).map((f) => [f.index, f.name!])));
   tracer.on(scn.trace.messages ? writer.write : skipMessages(writer.write));
   tracer.on(checker.observe);
+  const messages = new MessageChecker(scn.consumers.map((c) => ({
+    group: c.group, topic: c.topic, tags: parseSubscription(c.subscription) ?? undefined,
+    broadcast: c.messageModel === "BROADCASTING", instances: c.instances,
+  })));
+  tracer.on(messages.observe);
   for (const l of opts.listeners ?? []) tracer.on(l);
 
   startWorld(world, (name) => stopNode(world, world.nodes.get(name)!.node));
@@ -76,11 +85,13 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
   if (reason === "until" || reason === "drained") reason = engine.nowUs >= untilUs ? "until" : reason;
   tracer.emit({ type: "run.end", node: "scenario", reason, events: engine.events });
   const sha = writer.close();
+  const checks = messages.finish(engine.nowUs);
+  checker.setMetrics((path) => checkMetric(checks, path));
   const expectations = checker.finish();
   return {
     scenario: scn.name, file: scn.file, seed: scn.seed, profile: scn.profile, virtualTimeUs: engine.nowUs,
     stopReason: reason, engineEvents: engine.events, traceEvents: tracer.count, traceSha256: sha,
-    expectations, passed: reason !== "max-events" && expectations.every((e) => e.pass),
+    expectations, checks, passed: reason !== "max-events" && expectations.every((e) => e.pass),
   };
 }
 
