@@ -57,6 +57,8 @@ export interface MessageSummary {
   untrackedAcks: number;
   /** Resent msgIds dropped from the duplicate-copy table (cap reached). */
   resendTrackingEvicted: number;
+  /** Oneway sends: no answer, so never acknowledged, never failed, never lost. */
+  oneway: number;
 }
 
 export interface MessageCheckerOptions {
@@ -95,6 +97,7 @@ export class MessageChecker {
   private acknowledged = 0;
   private consumed = 0;
   private untrackedAcks = 0;
+  private oneway = 0;
 
   constructor(subscriptions: Subscription[] = [], opts: MessageCheckerOptions = {}) {
     this.sampleUs = opts.sampleUs ?? 1_000_000;
@@ -135,7 +138,7 @@ export class MessageChecker {
       byGroup, recovery: this.avail.recovery(),
       redelivered: sum((g) => g.redelivered), resendDuplicates: sum((g) => g.resendDuplicates),
       filterViolations: sum((g) => g.filterViolations),
-      untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted,
+      untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted, oneway: this.oneway,
     };
   }
 
@@ -164,6 +167,7 @@ export class MessageChecker {
 
   private onSendResult(e: Ev<"send.result">): void {
     const tag = this.ids.onResult(e.msgId, e.attempts);
+    if (e.status === "ONEWAY") { this.oneway++; return; } // no answer exists: neither acknowledged nor failed
     if (!e.stored) {
       bump(this.sendFailures, e.status);
       this.avail.onFailed(e.t);

@@ -128,8 +128,9 @@ export class Producer implements Process {
         defaultTopicQueueNums: this.client.setting("defaultTopicQueueNums"),
       };
       if (mode === "oneway") {
-        this.client.remoting.oneway(addr, req);
-        this.finish(msg, start, times, { status: "ONEWAY", stored: false });
+        // The call returns once the request is written; only a missing channel is reported.
+        this.client.remoting.oneway(addr, req, (err) =>
+          this.finish(msg, start, times, err === null ? { status: "ONEWAY", stored: false } : sendOutcome(err, undefined, q)));
         return;
       }
       const sentAt = this.env.engine.nowUs;

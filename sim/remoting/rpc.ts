@@ -87,10 +87,12 @@ export class RemotingClient {
     this.pending.set(opaque, { cb, ch, timer });
   }
 
-  /** invokeOneway: fire and forget (fails only if there is no channel). */
-  oneway(addr: string, req: Request): void {
+  /** invokeOneway: fire and forget; `written` hears whether the request was written (no answer ever comes). */
+  oneway(addr: string, req: Request, written?: (err: RpcError | null) => void): void {
     this.getChannel(addr, (ch) => {
-      if (ch) this.transport.send(ch, 0, { opaque: ++this.opaque, req, oneway: true } satisfies Envelope);
+      if (!ch) { written?.("connect"); return; }
+      const ok = this.transport.send(ch, 0, { opaque: ++this.opaque, req, oneway: true } satisfies Envelope);
+      written?.(ok ? null : "send");
     });
   }
 
