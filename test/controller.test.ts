@@ -17,7 +17,7 @@ import { ReplicasInfo } from "../sim/controller/replicas-info.js";
 
 type Ev = ControllerEvent & { t: number };
 
-interface WorldOptions { seed?: number; unclean?: boolean; starts?: number[]; priorities?: number[] }
+interface WorldOptions { seed?: number; unclean?: boolean; starts?: number[]; priorities?: (number | undefined)[] }
 
 /** A broker stand-in: a ControllerClient, a fake store offset, and "replication" by copying the master's offset. */
 class StubBroker implements Process {
@@ -172,7 +172,7 @@ describe("controller elections", () => {
     w.runUntil(60 * SEC);
     expect(w.of("election.won", 33 * SEC)[0]).toMatchObject({ node: "b2", brokerId: 3 });
 
-    const p = new World({ priorities: [undefined as unknown as number, 5, 1] });
+    const p = new World({ priorities: [undefined, 5, 1] });
     p.runUntil(30 * SEC);
     p.kill("b0", "power-off");
     p.runUntil(60 * SEC);
