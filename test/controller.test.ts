@@ -56,7 +56,7 @@ class StubBroker implements Process {
   }
 }
 
-interface StubHandle { node: Node<StubBroker>; addr: string; running(): StubBroker | null }
+interface StubHandle { node: Node; addr: string; running(): StubBroker | null }
 
 class World {
   readonly engine = new Engine();
@@ -66,7 +66,7 @@ class World {
   readonly roles: (RoleChange & { t: number; node: string })[] = [];
   readonly lagging = new Set<string>();
   readonly brokers: StubHandle[] = [];
-  readonly controllerNode: Node<ControllerProcess>;
+  readonly controllerNode: Node;
   readonly onEvent = (e: ControllerEvent) => { this.events.push({ t: this.engine.nowUs, ...e }); };
 
   constructor(o: WorldOptions = {}) {
@@ -80,14 +80,14 @@ class World {
     this.controllerNode.start();
     const starts = o.starts ?? [0, 500 * MS, 1000 * MS];
     starts.forEach((at, i) => {
-      const node = new Node<StubBroker>(this.engine, `b${i}`, `10.0.0.${11 + i}`, (n) => new StubBroker(n, this, o.priorities?.[i]));
+      const node = new Node(this.engine, `b${i}`, `10.0.0.${11 + i}`, (n) => new StubBroker(n, this, o.priorities?.[i]));
       this.transport.addNode(node);
-      this.brokers.push({ node, addr: `${node.ip}:10911`, running: () => node.process });
+      this.brokers.push({ node, addr: `${node.ip}:10911`, running: () => node.process as StubBroker | null });
       this.engine.at(at, () => node.start());
     });
   }
 
-  get controller(): ControllerProcess { return this.controllerNode.process!; }
+  get controller(): ControllerProcess { return this.controllerNode.process as ControllerProcess; }
   stub(name: string): StubBroker { return this.brokers.find((b) => b.node.name === name)!.running()!; }
   node(name: string): Node { return this.brokers.find((b) => b.node.name === name)!.node; }
 
