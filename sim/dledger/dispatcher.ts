@@ -209,7 +209,9 @@ export class EntryDispatcher {
         this.pending.delete(r.index);
         this.h.updateWatermark(r.term, this.peer, r.index);
         this.h.wakeChecker();
-        if (wasFull) this.wake();
+        // The 1 ms poll would now push more (room freed) or resend the next overdue index.
+        const next = this.pending.get(this.h.watermark(this.term, this.peer) + 1);
+        if (wasFull || (next !== undefined && this.now - next > msToUs(this.h.cfg.maxPushTimeOutMs))) this.wake();
       } else if (r.code === "INCONSISTENT_STATE") {
         this.changeState(-1, "COMPARE");
         this.wake();
