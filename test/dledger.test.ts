@@ -408,6 +408,50 @@ describe("dledger: replication", () => {
   });
 });
 
+describe("dledger: faults", () => {
+  it("a paused leader is replaced; on resume its stale heartbeats learn the new term and it follows", () => {
+    const w = world({ seed: 9 });
+    const old = settle(w);
+    const node = w.nodes.get(old)!;
+    const t0 = w.engine.nowUs;
+    node.pause();
+    w.run(14 * S);
+    const next = firstLeaderAfter(w, t0)!;
+    expect(next.id).not.toBe(old);
+    expect(w.members.get(old)!.role).toBe("LEADER"); // it has not noticed anything yet
+    node.resume();
+    w.run(10 * S);
+    const m = w.members.get(old)!;
+    expect([m.role, m.leaderId]).toEqual(["FOLLOWER", next.id]);
+    expect(w.leaders()).toEqual([next.id]);
+    oneLeaderPerTerm(w);
+  });
+
+  for (const failPendingOnStepDown of [true, false]) {
+    it(`pending appends at a deposed leader: ${failPendingOnStepDown ? "fail at step-down (TERM_CHANGED)" : "stay pending (DLedger's own behaviour)"}`, () => {
+      const w = world({ seed: 3, config: { failPendingOnStepDown } });
+      const old = settle(w);
+      w.partition([[old], w.ids.filter((id) => id !== old)]);
+      const results: { at: number; r: ReturnType<typeof w.append> }[] = [];
+      for (let i = 0; i < 24; i++) {
+        if (w.members.get(old)!.role === "LEADER") results.push({ at: w.engine.nowUs, r: w.append(old, 1) });
+        w.run(500 * MS);
+      }
+      const down = w.roles.find((r) => r.id === old && r.role === "CANDIDATE")!.t;
+      for (const { at, r } of results) {
+        if (at + 2500 * MS <= down) {
+          expect(r).toEqual([expect.objectContaining({ ok: false, code: "WAIT_QUORUM_ACK_TIMEOUT", t: at + 2500 * MS })]);
+        } else if (failPendingOnStepDown) {
+          expect(r).toEqual([expect.objectContaining({ ok: false, code: "TERM_CHANGED", t: down })]);
+        } else {
+          expect(r).toEqual([]);
+        }
+      }
+      expect(results.some(({ at }) => at + 2500 * MS > down)).toBe(true);
+    });
+  }
+});
+
 describe("dledger: determinism", () => {
   function scenario(seed: number) {
     const w = world({ seed });
