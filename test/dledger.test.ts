@@ -38,6 +38,7 @@ function world(o: WorldOptions = {}) {
   const seen: Seen[] = [];
   const roles: { t: number; id: string; role: Role; term: number }[] = [];
   const ready: { t: number; id: string; term: number }[] = [];
+  const truncated: { t: number; id: string; from: number }[] = [];
   const nodes = new Map<string, Node>();
   for (const id of ids) {
     const node: Node = new Node(engine, `broker-${id}`, peers[id].split(":")[0], (nd) => {
@@ -49,6 +50,7 @@ function world(o: WorldOptions = {}) {
         },
         onLeaderReady: (term) => ready.push({ t: engine.nowUs, id, term }),
         leaderReadyCheck: o.readyCheck,
+        onTruncated: (from) => truncated.push({ t: engine.nowUs, id, from }),
         onEvent: (e: DLedgerEvent) => seen.push({ t: engine.nowUs, node: id, what: JSON.stringify(e) }),
       });
       members.set(id, m);
@@ -86,7 +88,7 @@ function world(o: WorldOptions = {}) {
     const log = members.get(id)!.log;
     return Array.from({ length: log.endIndex + 1 }, (_, i) => [log.termAt(i), log.sizeAt(i), log.posAt(i), log.payloadAt(i)]);
   };
-  return { engine, network, partition, ids, members, nodes, seen, roles, ready, run, leaders, kill, start, append, logOf, up };
+  return { engine, network, partition, ids, members, nodes, seen, roles, ready, truncated, run, leaders, kill, start, append, logOf, up };
 }
 
 /** Time of the first LEADER role change at or after `from`. */
@@ -306,6 +308,8 @@ describe("dledger: replication", () => {
       expect([m.role, m.leaderId, m.term]).toEqual(["FOLLOWER", next.id, w.members.get(next.id)!.term]);
       expect(w.logOf(old)).toEqual(w.logOf(next.id));
       expect(m.ledgerEndIndex).toBe(6);
+      // The host heard that entries 4.. (the stranded ones) were replaced.
+      expect(w.truncated.filter((x) => x.id === old).map((x) => x.from)).toEqual([4]);
       expect(w.logOf(old).some((e) => String(e[3]).startsWith(`${old}-${tp}`))).toBe(false);
       expect(w.leaders()).toEqual([next.id]);
       oneLeaderPerTerm(w);

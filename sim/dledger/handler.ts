@@ -27,6 +27,8 @@ export interface HandlerHost {
   ms: MemberState;
   /** The log changed (appended or truncated). */
   logChanged(): void;
+  /** Entries from `fromIndex` on were dropped or rewritten by a leader's TRUNCATE. */
+  truncated(fromIndex: number): void;
   /** committedIndex advanced. */
   committed(): void;
 }
@@ -121,11 +123,14 @@ export class EntryHandler {
   private doTruncate(w: Waiting): void {
     const { req } = w;
     const ms = this.h.ms;
-    if (!ms.followerOf(req.term, req.leaderId) || !ms.truncateTo(req.entry!)) {
+    const e = req.entry!, oldEnd = ms.log.endIndex, kept = ms.log.matches(e);
+    if (!ms.followerOf(req.term, req.leaderId) || !ms.truncateTo(e)) {
       w.reply(this.response(req, "INCONSISTENT_STATE"));
       return;
     }
     this.h.logChanged();
+    const from = kept ? e.index + 1 : e.index;
+    if (oldEnd >= from) this.h.truncated(from);
     w.reply(this.response(req, "SUCCESS"));
     this.updateCommitted(req.term, req.commitIndex);
   }

@@ -47,6 +47,8 @@ export interface DLedgerMemberOptions {
   onLeaderReady?(term: number): void;
   /** committedIndex advanced (leader or follower). */
   onCommitted?(committedIndex: number): void;
+  /** A follower dropped or rewrote its entries from `fromIndex` on (never committed ones). */
+  onTruncated?(fromIndex: number): void;
   /** Trace-like events, for the host to put in the trace. */
   onEvent?(e: DLedgerEvent): void;
   /** Extra readiness condition for a new leader (RocketMQ: dispatchBehindBytes() == 0). */
@@ -80,7 +82,10 @@ export class DLedgerMember {
     });
     const base = { node, ms: this.ms, cfg: this.cfg };
     this.checker = new QuorumAckChecker({ ...base, committed: () => this.committed() });
-    this.handler = new EntryHandler({ ...base, logChanged: () => this.scheduleFlush(), committed: () => this.committed() });
+    this.handler = new EntryHandler({
+      ...base, logChanged: () => this.scheduleFlush(), committed: () => this.committed(),
+      truncated: (from) => o.onTruncated?.(from),
+    });
     for (const peer of this.ms.peerIds) {
       if (peer === o.selfId) continue;
       this.dispatchers.push(new EntryDispatcher({
