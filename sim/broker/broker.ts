@@ -4,7 +4,9 @@
 //
 // Registration: once at start, then at a fixed rate after 10 s with period
 // max(10 s, min(registerNameServerPeriod, 60 s)). Each round sends REGISTER_BROKER
-// to every NameServer in parallel, each with registerBrokerTimeoutMills.
+// to every NameServer in parallel, each with registerBrokerTimeoutMills; when all have
+// answered (or timed out), the first answer tells a slave where its master is.
+// Role, brokerId and replication (HA, slave sync, promote): replication.ts.
 
 import type { Node, Process } from "../core/node.js";
 import { num, type Settings } from "../scenario/defaults.js";
@@ -18,7 +20,9 @@ import { initialTopicConfigs } from "./topic-config.js";
 import { ConsumerManager } from "./consumer-manager.js";
 import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
+import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
+import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG } from "./slave-sync.js";
 import type { StorePort } from "./store-port.js";
 
 export interface BrokerSpec {
@@ -49,11 +53,15 @@ export class Broker implements Process {
   private sendCtx!: SendContext;
   /** From the last registration answer (slaves): where the master is. */
   masterAddr: string | null = null;
+  /** brokerId, role and promotion epoch: the spec's, or what a promotion saved on disk. */
+  readonly conf: BrokerConf;
+  replication!: Replication;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: BrokerSpec) {
     const s = env.settings;
+    this.conf = { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
     this.addr = `${node.ip}:${num(s, "broker", "listenPort")}`;
-    this.haAddr = `${node.ip}:${num(s, "broker", "haListenPort")}`;
+    this.haAddr = `${node.ip}:${this.setting("haListenPort")}`;
     const saved = node.disk.get("topics") as TopicConfig[] | undefined; // topics.json
     const initial = saved ?? initialTopicConfigs({
       clusterName: spec.clusterName, brokerName: spec.brokerName,
@@ -71,6 +79,11 @@ export class Broker implements Process {
     return (this.spec.config[key] ?? (this.env.settings.broker as Record<string, unknown>)[key]) as boolean;
   }
 
+  /** The group's configured master role (brokerRole). */
+  get masterRole(): Exclude<Role, "SLAVE"> {
+    return (this.spec.config.brokerRole ?? this.env.settings.broker.brokerRole) as Exclude<Role, "SLAVE">;
+  }
+
   start(): void {
     const s = this.env.settings;
     this.client = new RemotingClient(this.node, this.env.transport, clientOptions(s));
@@ -85,7 +98,11 @@ export class Broker implements Process {
     this.offsets = new OffsetManager(this.node);
     this.store.setRetentionSource?.((topic, queueId) => this.offsets.minOffset(topic, queueId));
     this.pull = new PullProcessor(this.store, () => this.env.engine.nowUs,
-      (r) => this.commitOffset(r.group, r.topic, r.queueId, r.commitOffset!));
+      (r) => this.commitOffset(r.group, r.topic, r.queueId, r.commitOffset!), {
+        isSlave: () => this.conf.role === "SLAVE", profile: this.env.profile,
+        slaveReadEnable: this.flag("slaveReadEnable"), whichBrokerWhenConsumeSlowly: this.setting("whichBrokerWhenConsumeSlowly"),
+      });
+    this.startReplication();
     this.sendCtx = {
       store: this.store, topics: this.topics, writable: () => true,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
@@ -105,6 +122,44 @@ export class Broker implements Process {
       (ch) => this.server.close(ch)), 10_000_000, "rate");
     const flushUs = this.setting("flushConsumerOffsetInterval");
     this.node.every(flushUs, () => this.offsets.persist(), 10_000_000, "rate");
+  }
+
+  private startReplication(): void {
+    const env = this.env, nameOf = (ip: string) => env.nodeNameOfIp(ip);
+    const host = { node: this.node, transport: env.transport, emit: env.tracer.emit.bind(env.tracer), nameOf };
+    this.replication = new Replication(host, this.store, {
+      profile: env.profile, port: this.setting("haListenPort"), heartbeatUs: this.setting("haSendHeartbeatInterval"),
+      housekeepingUs: this.setting("haHousekeepingInterval"), batchBytes: this.setting("haTransferBatchSize"),
+      maxGapNotInSync: this.setting("haMaxGapNotInSync"), slaveTimeoutUs: this.setting("slaveTimeout"),
+      inSyncReplicas: this.setting("inSyncReplicas"),
+    }, {
+      node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
+      dataVersion: () => this.dataVersion, emit: host.emit,
+      replaceTopics: (configs, version) => {
+        this.topics.clear();
+        for (const tc of configs) this.topics.set(tc.topicName, { ...tc });
+        this.node.disk.set("dataVersion", { ...version });
+        this.node.disk.set("topics", configs.map((t) => ({ ...t })));
+      },
+    });
+    this.replication.start(this.conf.role);
+    this.emitRole();
+  }
+
+  private emitRole(): void {
+    this.env.tracer.emit({ type: "broker.role", node: this.node.name, brokerName: this.spec.brokerName, role: this.conf.role,
+      brokerId: this.conf.brokerId, epoch: this.conf.epoch });
+  }
+
+  /** Manual failover: the operator re-registers this slave as the group's master (brokerId 0). */
+  promote(epoch: number): void {
+    if (this.conf.role !== "SLAVE") return;
+    const role = this.masterRole;
+    Object.assign(this.conf, { brokerId: 0, role, epoch });
+    saveConf(this.node, this.conf);
+    this.replication.promote(role);
+    this.emitRole();
+    this.registerBrokerAll();
   }
 
   private commitOffset(group: string, topic: string, queueId: number, offset: number): void {
@@ -161,6 +216,12 @@ export class Broker implements Process {
         this.commitOffset(req.group as string, req.topic as string, req.queueId as number, req.commitOffset as number);
         reply({ code: ResponseCode.SUCCESS });
         return;
+      case GET_ALL_TOPIC_CONFIG: // AdminBrokerProcessor#getAllTopicConfig (for a slave's sync)
+        reply({ code: ResponseCode.SUCCESS, topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion } });
+        return;
+      case GET_ALL_CONSUMER_OFFSET: // AdminBrokerProcessor#getAllConsumerOffset
+        reply({ code: ResponseCode.SUCCESS, offsets: this.offsets.snapshot() });
+        return;
       default:
         reply({ code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
     }
@@ -185,14 +246,20 @@ export class Broker implements Process {
     const timeoutUs = this.setting("registerBrokerTimeoutMills");
     const req: Request = {
       code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
-      brokerName: this.spec.brokerName, brokerId: this.spec.brokerId, haServerAddr: this.haAddr,
+      brokerName: this.spec.brokerName, brokerId: this.conf.brokerId, haServerAddr: this.haAddr,
       topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion },
     };
+    let pending = this.spec.namesrvIps.length;
+    let first: Response | null = null;
+    const brokerId = this.conf.brokerId;
     for (const ip of this.spec.namesrvIps) {
       this.client.invoke(`${ip}:${NAMESRV_PORT}`, req, timeoutUs, (err, resp) => {
-        if (!err && resp?.code === ResponseCode.SUCCESS && this.spec.brokerId !== 0) {
-          this.masterAddr = (resp.masterAddr as string | null) ?? this.masterAddr;
-        }
+        if (!err && resp?.code === ResponseCode.SUCCESS && first === null) first = resp;
+        if (--pending > 0 || first === null || brokerId === 0 || this.conf.brokerId === 0) return;
+        // registerBrokerResultList.get(0) once every NameServer answered or timed out.
+        const r: Response = first;
+        this.masterAddr = (r.masterAddr as string | null) ?? null;
+        this.replication.onRegisterResult(this.masterAddr, (r.haServerAddr as string | null) ?? null);
       });
     }
   }
@@ -205,7 +272,7 @@ export class Broker implements Process {
       if (ip === undefined) { done(); return; }
       this.client.invoke(`${ip}:${NAMESRV_PORT}`, {
         code: RequestCode.UNREGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
-        brokerName: this.spec.brokerName, brokerId: this.spec.brokerId,
+        brokerName: this.spec.brokerName, brokerId: this.conf.brokerId,
       }, UNREGISTER_TIMEOUT_US, () => next());
     };
     next();

@@ -38,6 +38,30 @@ export class OffsetManager {
     return min;
   }
 
+  /** ConsumerOffsetManager#encode (GET_ALL_CONSUMER_OFFSET): a copy of the table. */
+  snapshot(): [string, [number, number][]][] {
+    return [...this.table].map(([k, m]) => [k, [...m]]);
+  }
+
+  /**
+   * SlaveSynchronize#syncConsumerOffset: offsetTable.putAll(master's) — each topic@group
+   * the master has replaces this broker's whole entry. Counts the queue offsets that
+   * changed, and those that went backwards (the slave knew a later offset than the master).
+   */
+  putAll(entries: [string, [number, number][]][]): { changed: number; rewound: number } {
+    let changed = 0, rewound = 0;
+    for (const [key, list] of entries) {
+      const old = this.table.get(key);
+      for (const [q, off] of list) {
+        const was = old?.get(q);
+        if (was !== off) changed++;
+        if (was !== undefined && was > off) rewound++;
+      }
+      this.table.set(key, new Map(list));
+    }
+    return { changed, rewound };
+  }
+
   persist(): void {
     this.node.disk.set("consumerOffset", clone(this.table));
   }

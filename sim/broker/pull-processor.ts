@@ -7,6 +7,21 @@
 // the append), or when the hold service, which wakes every 5 s (every
 // shortPollingTimeMills without long polling), sees it has timed out — so a
 // parked pull lasts 15 to 20 s. Timed-out requests are re-run without suspend.
+//
+// Slaves and the "consume slowly" suggestion (reference §2.11):
+// - suggestWhichBrokerId: with slaveReadEnable, whichBrokerWhenConsumeSlowly (1) when the
+//   data read lies beyond the hot window (the store's suggestPullingFromSlave), else 0;
+//   without it, always 0 (the master).
+// - 4.9.8 on a SLAVE without slaveReadEnable sets PULL_RETRY_IMMEDIATELY, but the switch on
+//   the store status that follows overwrites the code (FOUND -> SUCCESS, …), so a 4.9 slave
+//   serves pulls whatever slaveReadEnable says; only the suggestion points to the master.
+// - 5.x without slaveReadEnable rejects every pull on a slave before it runs
+//   (PullMessageProcessor#rejectRequest -> SYSTEM_BUSY "[REJECTREQUEST]…"). With it, a slave
+//   that is not the smallest broker id of its group redirects: suggest the master, and any
+//   status but FOUND becomes PULL_RETRY_IMMEDIATELY (no long polling). Without acting master
+//   a slave's minBrokerIdInGroup stays 0, so this applies to every classic 5.x slave.
+// - the commit-offset piggyback is stored only by a master, and only on the first run of a
+//   request (brokerAllowSuspend), not when a held one is re-run.
 
 import { ResponseCode } from "../remoting/codes.js";
 import type { Response } from "../remoting/rpc.js";
@@ -27,20 +42,39 @@ export interface PullRequest {
 
 interface Held { req: PullRequest; reply: (r: Response) => void; suspendUs: number }
 
+/** What the processor needs to know about its broker (the role can change: promote). */
+export interface PullContext {
+  isSlave(): boolean;
+  profile: "4.9" | "5.3";
+  slaveReadEnable: boolean;
+  whichBrokerWhenConsumeSlowly: number;
+}
+
 export class PullProcessor {
   private held = new Map<string, Held[]>(); // "topic@queueId"
 
   constructor(private readonly store: StorePort, private readonly now: () => number,
-              private readonly onCommitOffset: (req: PullRequest) => void) {
+              private readonly onCommitOffset: (req: PullRequest) => void, private readonly ctx: PullContext) {
     store.onArrive((topic, queueId, maxOffset, tagsCode) => this.notifyMessageArriving(topic, queueId, maxOffset, tagsCode));
   }
 
   process(req: PullRequest, reply: (r: Response) => void, allowSuspend = true): void {
-    if (req.commitOffset !== undefined && req.commitOffset >= 0) this.onCommitOffset(req);
+    const ctx = this.ctx, slave = ctx.isSlave();
+    if (slave && allowSuspend && ctx.profile === "5.3" && !ctx.slaveReadEnable) {
+      reply({ code: ResponseCode.SYSTEM_BUSY, remark: "[REJECTREQUEST]system busy, start flow control for a while" });
+      return;
+    }
+    if (req.commitOffset !== undefined && req.commitOffset >= 0 && allowSuspend && !slave) this.onCommitOffset(req);
     const codes = req.tagCodes;
     const filter = codes === null ? () => true : (c: number) => codes.includes(c);
     const r = this.store.getMessage(req.topic, req.queueId, req.queueOffset, req.maxMsgNums, filter);
-    const code = responseCode(r, req.queueOffset);
+    let code = responseCode(r, req.queueOffset);
+    const slow = r.suggestPullingFromSlave === true;
+    let suggest = ctx.slaveReadEnable && slow ? ctx.whichBrokerWhenConsumeSlowly : 0;
+    if (slave && ctx.profile === "5.3" && !slow) {
+      suggest = 0;
+      if (r.status !== "FOUND") code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+    }
     if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && req.suspend) {
       const key = `${req.topic}@${req.queueId}`;
       let list = this.held.get(key);
@@ -48,7 +82,7 @@ export class PullProcessor {
       list.push({ req, reply, suspendUs: this.now() });
       return;
     }
-    reply({ code, nextBeginOffset: r.nextBeginOffset, minOffset: r.minOffset, maxOffset: r.maxOffset, suggestWhichBrokerId: 0,
+    reply({ code, nextBeginOffset: r.nextBeginOffset, minOffset: r.minOffset, maxOffset: r.maxOffset, suggestWhichBrokerId: suggest,
       messages: code === ResponseCode.SUCCESS ? r.messages : [] });
   }
 

@@ -1,5 +1,9 @@
 // What the broker needs from its message store (sim/store/). Kept narrow so the
-// processors read like RocketMQ's and the store can change behind it.
+// processors read like RocketMQ's and the store can change behind it; the replication
+// seam (HaStore: read records on a master, append them on a slave, SYNC_MASTER waits)
+// is what the HA services use.
+
+import type { HaStore } from "../store/ha/index.js";
 
 export interface StoredMessage {
   msgId: string;
@@ -22,6 +26,8 @@ export interface GetResult {
   minOffset: number;
   maxOffset: number;
   messages: StoredMessage[];
+  /** The data read lies further behind the CommitLog head than the hot window (a slow consumer). */
+  suggestPullingFromSlave?: boolean;
 }
 
 export interface PutRequest {
@@ -31,7 +37,9 @@ export interface PutRequest {
 
 export interface PutResult { commitLogOffset: number; queueOffset: number; storeUs: number }
 
-export interface StorePort {
+export interface StorePort extends HaStore {
+  /** ASYNC_MASTER, SYNC_MASTER or SLAVE (a slave's store refuses puts: SERVICE_NOT_AVAILABLE). */
+  role: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
   start(): void;
   putMessage(req: PutRequest, done: (status: string, r?: PutResult) => void): void;
   getMessage(topic: string, queueId: number, offset: number, maxMsgNums: number, filter: (tagsCode: number) => boolean): GetResult;

@@ -12,6 +12,12 @@
 // (15 s broker hold, 30 s RPC timeout); FOUND → cache, consume, pull again at
 // once; nothing new → pull again at once; errors → again after
 // pullTimeDelayMillsWhenException (1 s).
+//
+// Which broker (PullAPIWrapper#pullKernelImpl, #recalculatePullFromWhichNode, MQClientInstance
+// #findBrokerAddressInSubscribe): the brokerId the last answer for the queue suggested (0 at first),
+// else id+1 for a slave id, else any address (the smallest id: the slave once the master left the
+// route). A pull to a slave carries no commit offset. Traced (pull.target): the first answer for a
+// queue taken, then changes of broker or of the kind of answer.
 
 import type { Node, Process } from "../core/node.js";
 import { sampler } from "../core/distribution.js";
@@ -33,6 +39,8 @@ import { javaStringHashCode, parseSubscription } from "./subscription.js";
 const SUSPEND_US = { push: 15_000_000, pull: 20_000_000 };
 const PULL_RPC_TIMEOUT_US = 30_000_000;
 const FLOW_CONTROL_DELAY_US = 50_000; // PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL
+/** Answers that are a pull result (MQClientAPIImpl#processPullResponse); others throw MQBrokerException. */
+const PULL_CODES = new Set<number>([ResponseCode.SUCCESS, ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY, ResponseCode.PULL_OFFSET_MOVED]);
 
 export class Consumer implements Process {
   readonly client: MQClient;
@@ -46,6 +54,10 @@ export class Consumer implements Process {
   private rebalanceAgain = false;
   /** Whether the trace has this consumer's allocation yet (the first one is shown even if empty). */
   private reportedOnce = false;
+  /** PullAPIWrapper.pullFromWhichNodeTable: mq -> suggested brokerId (non-zero ones only). */
+  private readonly pullFrom = new Map<string, number>();
+  /** What the trace last said about each queue's pull target. */
+  private readonly pullTraced = new WeakMap<ProcessQueue, { addr: string; result: string }>();
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
     this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
@@ -174,18 +186,23 @@ export class Consumer implements Process {
       this.node.after(FLOW_CONTROL_DELAY_US, () => this.pullMessage(pq));
       return;
     }
-    const addr = c.subscribeAddr(pq.mq.brokerName);
+    const key = this.pullFrom.size > 0 ? mqKey(pq.mq) : ""; // pullFrom holds non-zero suggestions only
+    const target = this.findBrokerAddressInSubscribe(pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
     const later = () => this.node.after(c.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
-    if (addr === null) { later(); return; }
-    const commit = this.spec.messageModel === "CLUSTERING" ? this.offsets.read(pq.mq) : -1;
+    if (target === null) { later(); return; }
+    const commit = this.spec.messageModel === "CLUSTERING" && target.brokerId === 0 ? this.offsets.read(pq.mq) : -1;
     pq.lastPullUs = this.env.engine.nowUs;
-    c.remoting.invoke(addr, {
+    c.remoting.invoke(target.addr, {
       code: RequestCode.PULL_MESSAGE, group: this.spec.group, topic: pq.mq.topic, queueId: pq.mq.queueId, queueOffset: pq.nextOffset,
       maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US[this.spec.consumeType], tagCodes: this.tagCodes,
       ...(commit > 0 ? { commitOffset: commit } : {}),
     }, PULL_RPC_TIMEOUT_US, (err, resp) => {
       if (pq.dropped) return;
+      const served = !!resp && PULL_CODES.has(resp.code);
+      this.tracePullTarget(pq, target, err || !resp ? "failed" : served ? "served" : "rejected");
       if (err || !resp) { later(); return; }
+      const suggest = served ? (resp.suggestWhichBrokerId as number | undefined) ?? 0 : 0;
+      if (suggest !== 0) this.pullFrom.set(mqKey(pq.mq), suggest); else if (served && key !== "") this.pullFrom.delete(key);
       const next = resp.nextBeginOffset as number;
       switch (resp.code) {
         case ResponseCode.SUCCESS: {
@@ -202,18 +219,39 @@ export class Consumer implements Process {
           pq.nextOffset = next;
           if (pq.msgCount === 0) this.offsets.update(pq.mq, next, true); // correctTagsOffset
           return this.pullAgain(pq);
-        case ResponseCode.PULL_OFFSET_MOVED:
-          // OFFSET_ILLEGAL: take the broker's offset, persist it, and let the next rebalance re-add the queue.
+        case ResponseCode.PULL_OFFSET_MOVED: {
+          // OFFSET_ILLEGAL: take the broker's offset, persist it, drop the queue for a rebalance to re-add:
+          // 4.9.8 10 s later (executeTaskLater) and the periodic rebalance; 5.x at once, rebalanceImmediately.
           pq.dropped = true;
-          this.offsets.update(pq.mq, next, false);
-          this.persistOne(pq.mq);
-          this.pqs.delete(mqKey(pq.mq));
-          this.rebalanceImmediately();
+          const k = mqKey(pq.mq);
+          const fix = () => { this.offsets.update(pq.mq, next, false); this.persistOne(pq.mq); if (this.pqs.get(k) === pq) this.pqs.delete(k); };
+          if (this.env.profile === "5.3") { fix(); this.rebalanceImmediately(); } else this.node.after(10_000_000, fix);
           return;
+        }
         default:
           later();
       }
     });
+  }
+
+  /** MQClientInstance#findBrokerAddressInSubscribe(brokerName, brokerId, onlyThisBroker = false). */
+  private findBrokerAddressInSubscribe(brokerName: string, brokerId: number): { addr: string; brokerId: number } | null {
+    for (const route of this.client.routes.values()) {
+      const addrs = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs;
+      if (!addrs) continue;
+      for (const id of brokerId === 0 ? [0] : [brokerId, brokerId + 1]) if (addrs[id] !== undefined) return { addr: addrs[id], brokerId: id };
+      const ids = Object.keys(addrs); // HashMap<Long, String> iterates small ids in ascending order
+      if (ids.length) return { addr: addrs[ids[0]], brokerId: Number(ids[0]) };
+    }
+    return null;
+  }
+
+  private tracePullTarget(pq: ProcessQueue, t: { addr: string; brokerId: number }, result: "served" | "rejected" | "failed"): void {
+    const last = this.pullTraced.get(pq);
+    if (last !== undefined && last.addr === t.addr && last.result === result) return;
+    this.pullTraced.set(pq, { addr: t.addr, result });
+    this.env.tracer.emit({ type: "pull.target", node: this.node.name, brokerName: pq.mq.brokerName, queueId: pq.mq.queueId,
+      broker: this.env.nodeNameOfIp(t.addr.split(":")[0]), brokerId: t.brokerId, result });
   }
 
   private pullAgain(pq: ProcessQueue): void {

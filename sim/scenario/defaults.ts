@@ -54,6 +54,23 @@ export const SETTINGS = {
     flushConsumerOffsetInterval: d("ms", 5_000, 5_000, "BrokerConfig"),
     channelExpiredTimeout: d("ms", 120_000, 120_000, "BrokerConfig / ClientHousekeepingService"),
     notifyConsumerIdsChangedEnable: d("bool", true, true, "BrokerConfig"),
+    // ---- replication (classic master/slave HA, sim/store/ha/) ----
+    // Slaves get SLAVE from their brokerId (> 0); this is the masters' role.
+    brokerRole: oneOf(["ASYNC_MASTER", "SYNC_MASTER"], "ASYNC_MASTER", "MessageStoreConfig.brokerRole (SLAVE follows from brokerId > 0)"),
+    haSendHeartbeatInterval: d("ms", 5_000, 5_000, "MessageStoreConfig (slave offset report, master heartbeat frame)"),
+    haHousekeepingInterval: d("ms", 20_000, 20_000, "MessageStoreConfig (HA connection declared dead)"),
+    haTransferBatchSize: d("int", 32 * 1024, 32 * 1024, "MessageStoreConfig (bytes per HA transfer frame)"),
+    // 4.9.8 calls it haSlaveFallbehindMax; same meaning and default.
+    haMaxGapNotInSync: d("int", 256 * 1024 * 1024, 256 * 1024 * 1024, "MessageStoreConfig (HAService#isSlaveOK gap, bytes)"),
+    slaveTimeout: d("ms", 3_000, 3_000, "MessageStoreConfig (SYNC_MASTER wait for the slave ack)"),
+    // 5.x only (CommitLog#handleHA): a SYNC_MASTER waits for inSyncReplicas - 1 slaves; 1 = no wait.
+    inSyncReplicas: d("int", 1, 1, "MessageStoreConfig (5.x; ignored by 4.9)"),
+    slaveReadEnable: d("bool", false, false, "BrokerConfig"),
+    accessMessageInMemoryMaxRatio: d("int", 40, 40, "MessageStoreConfig (the 'consume slowly' threshold, % of RAM)"),
+    whichBrokerWhenConsumeSlowly: d("int", 1, 1, "SubscriptionGroupConfig (brokerId suggested to slow consumers)"),
+    // Not a RocketMQ setting: the host's RAM (UtilAll.TOTAL_PHYSICAL_MEMORY_SIZE), which with
+    // accessMessageInMemoryMaxRatio decides when a consumer counts as slow. Bytes.
+    totalPhysicalMemorySize: d("int", 16 * 1024 ** 3, 16 * 1024 ** 3, "UtilAll.TOTAL_PHYSICAL_MEMORY_SIZE (the host's RAM, bytes)"),
   },
   client: {
     pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),

@@ -5,9 +5,15 @@
 // `restart` kills a running process the way `crash` does (its OS closes its
 // sockets) and starts a fresh one at once; on a node that is down it just starts.
 // `shutdown` is a clean stop: a broker first unregisters from every NameServer.
+// `promote` is the operator's manual failover: a running slave becomes its group's master
+// (brokerId 0, epoch = 1 + the highest epoch in the group) and registers at once
+// (sim/broker/replication.ts); on a node that is down it does nothing, on a paused one it
+// happens on resume.
 
 import { sampler } from "../core/distribution.js";
 import type { Node } from "../core/node.js";
+import { Broker } from "../broker/broker.js";
+import { savedConf } from "../broker/replication.js";
 import { failDisk, fillDisk, healDisk, onPowerLoss, slowDisk } from "../store/index.js";
 import type { World } from "./cluster.js";
 import type { FaultSpec } from "./types.js";
@@ -54,6 +60,7 @@ function applyFault(world: World, f: FaultSpec): void {
       case "disk-full": fillDisk(node); break;
       case "disk-heal": healDisk(node); break;
       case "start": start(world, node); break;
+      case "promote": promote(world, node); break;
       case "restart":
         kill(world, node, "crash");
         start(world, node);
@@ -71,6 +78,20 @@ function kill(world: World, node: Node, how: "crash" | "power-off" | "shutdown")
   // The OS page cache survives a process crash; a power loss keeps only what was fsynced.
   if (how === "power-off" && world.nodes.get(node.name)!.kind === "broker") onPowerLoss(node);
   world.env.tracer.emit({ type: "node.down", node: node.name, how });
+}
+
+function promote(world: World, node: Node): void {
+  const p = node.process;
+  if (!(p instanceof Broker)) return;
+  const group = world.nodes.get(node.name)!.brokerName;
+  let epoch = 0;
+  for (const s of world.nodes.values()) {
+    if (s.kind !== "broker" || s.brokerName !== group) continue;
+    const conf = s.node.process instanceof Broker ? s.node.process.conf : savedConf(s.node);
+    epoch = Math.max(epoch, conf?.epoch ?? 0);
+  }
+  const inc = node.incarnation;
+  node.handOver(() => { if (node.incarnation === inc) p.promote(epoch + 1); });
 }
 
 function start(world: World, node: Node): void {

@@ -28,12 +28,29 @@ export function resolveBrokers(src: SourceMap, input: ScenarioInput, nodes: Name
     const slaves = b.slaves ?? 0;
     for (let id = 0; id <= slaves; id++) nodes.add(`${b.name}-${id}`, [...path, "name"], "broker node");
     const tries = new Attempts();
-    const config = tries.run(() => settings(src, "broker", b.config, [...path, "config"]));
+    const config = tries.run(() => ({ ...settings(src, "broker", b.config, [...path, "config"]), ...groupStoreKeys(src, b, path) }));
     const cluster = tries.run(() => groupCluster(src, b, path, clusterName));
     const disk = tries.run(() => resolveDisk(src, b.disk, [...path, "disk"]));
     tries.check();
-    return { name: b.name, slaves, cluster: cluster!, config: config!, disk: disk! };
+    return { name: b.name, slaves, cluster: cluster!, config: config!, disk: disk!, ...(b.failover !== undefined ? { failover: b.failover } : {}) };
   });
+}
+
+/**
+ * `brokerRole:` and `flushDiskType:` on a group are shorthands for the same keys in its
+ * `config:`; both may be written only if they agree.
+ */
+function groupStoreKeys(src: SourceMap, b: BrokerInput, path: Path): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ["brokerRole", "flushDiskType"] as const) {
+    const v = b[key], own = b.config?.[key] as string | undefined;
+    if (v === undefined) continue;
+    if (own !== undefined && own !== v) {
+      throw src.error([...path, "config", key], `${JSON.stringify(own)} contradicts ${key}: ${JSON.stringify(v)} of this group (write only one)`);
+    }
+    out[key] = v;
+  }
+  return out;
 }
 
 /** `cluster:` and a group's own brokerClusterName say the same thing; both may be written only if they agree. */

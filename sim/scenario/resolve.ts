@@ -36,7 +36,7 @@ export function resolveScenario(input: ScenarioInput, src: SourceMap, meta: Reso
   const producers = brokers && tries.run(() => resolveProducers(clients, input));
   // Consumers check `queues:` against the topics, so they wait for them.
   const consumers = producers && topics && tries.run(() => resolveConsumers({ ...clients, groups, topics }, input));
-  const faults = consumers && durationUs !== undefined ? tries.run(() => resolveFaults(src, input.faults ?? [], nodes, durationUs)) : undefined;
+  const faults = consumers && durationUs !== undefined ? tries.run(() => resolveFaults(src, input.faults ?? [], nodes, durationUs, brokers!)) : undefined;
   const expect = faults && tries.run(() => resolveExpectations(src, input.expect ?? [], {
     nodes, groups, faults, consumerGroups: (input.consumers ?? []).map((c) => c.group),
   }));
@@ -83,7 +83,7 @@ function resolveTopics(src: SourceMap, input: ScenarioInput, groups: Names): Top
   });
 }
 
-function resolveFaults(src: SourceMap, faults: FaultInput[], nodes: Names, durationUs: number): FaultSpec[] {
+function resolveFaults(src: SourceMap, faults: FaultInput[], nodes: Names, durationUs: number, brokers: BrokerGroupSpec[]): FaultSpec[] {
   const names = new Names(src, "fault");
   return faults.map((f, index) => {
     const path: Path = ["faults", index];
@@ -91,14 +91,18 @@ function resolveFaults(src: SourceMap, faults: FaultInput[], nodes: Names, durat
     const atUs = us(src, [...path, "at"], f.at);
     if (atUs > durationUs) throw src.error([...path, "at"], `${formatUs(atUs)} is after the end of the run (duration ${formatUs(durationUs)})`);
     const base = { atUs, index, ...(f.name !== undefined ? { name: f.name } : {}), pos: src.pos(path) };
-    return { ...base, ...faultBody(src, f, path, nodes) } as FaultSpec;
+    return { ...base, ...faultBody(src, f, path, nodes, brokers) } as FaultSpec;
   });
 }
 
 type FaultBody = FaultSpec extends infer F ? (F extends FaultSpec ? Omit<F, "atUs" | "index" | "name" | "pos"> : never) : never;
 
-function faultBody(src: SourceMap, f: FaultInput, path: Path, nodes: Names): FaultBody {
+function faultBody(src: SourceMap, f: FaultInput, path: Path, nodes: Names, brokers: BrokerGroupSpec[]): FaultBody {
   switch (f.action) {
+    case "promote":
+      checkNodes(src, f.nodes, path, nodes, false);
+      checkPromote(src, f.nodes, path, brokers);
+      return { action: "promote", nodes: f.nodes };
     case "partition": {
       const where = new Map<string, number>();
       f.groups.forEach((g, gi) => g.forEach((n, ni) => {
@@ -138,6 +142,20 @@ function checkNodes(src: SourceMap, list: string[], path: Path, nodes: Names, br
     if (list.indexOf(n) !== i) throw src.error(at, `node "${n}" is listed twice`);
     const what = nodes.whatOf(n)!;
     if (brokersOnly && what !== "broker node") throw src.error(at, `"${n}" is a ${what.replace(/ node$/, "")}; disk faults apply to brokers`);
+  });
+}
+
+/** promote: slaves (brokerId > 0) of manual-failover groups, at most one per group. */
+function checkPromote(src: SourceMap, list: string[], path: Path, brokers: BrokerGroupSpec[]): void {
+  const seen = new Map<string, string>();
+  list.forEach((n, i) => {
+    const at = [...path, "nodes", i];
+    const g = brokers.find((b) => n.startsWith(`${b.name}-`) && /^\d+$/.test(n.slice(b.name.length + 1)));
+    if (!g) throw src.error(at, `"${n}" is not a broker; promote applies to slaves`);
+    if (n === `${g.name}-0`) throw src.error(at, `"${n}" is broker group ${g.name}'s master (brokerId 0); promote a slave such as "${g.name}-1"`);
+    const other = seen.get(g.name);
+    if (other !== undefined) throw src.error(at, `"${n}" and "${other}" are both in broker group ${g.name}; a group has one master`);
+    seen.set(g.name, n);
   });
 }
 

@@ -17,6 +17,12 @@ export const broker = strict({
   name: nameText("broker name").describe("brokerName; nodes are <name>-0 (master), <name>-1.. (slaves)"),
   slaves: int().nonnegative().optional(),
   cluster: nonEmpty().optional().describe("brokerClusterName (default: config.broker.brokerClusterName or DefaultCluster)"),
+  brokerRole: choice(["ASYNC_MASTER", "SYNC_MASTER"], "brokerRole").optional()
+    .describe("the master's role (slaves are SLAVE): SYNC_MASTER acknowledges a send once a slave has it (default ASYNC_MASTER)"),
+  flushDiskType: choice(["ASYNC_FLUSH", "SYNC_FLUSH"], "flushDiskType").optional()
+    .describe("SYNC_FLUSH acknowledges a send once it is on disk (default ASYNC_FLUSH)"),
+  failover: choice(["manual"], "failover").optional()
+    .describe("manual (classic, default): a slave never promotes itself; the promote fault models the operator"),
   config: brokerGroupConfig.optional(),
   disk: disk.optional().describe("the disk of every node in the group"),
 });

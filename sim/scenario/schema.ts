@@ -36,6 +36,8 @@ const faultBase = { at: duration.describe("when the fault happens, from the star
 const fault = z.discriminatedUnion("action", [
   strict({ ...faultBase, action: z.enum(NODE_ACTIONS), nodes: nodeList() }, (f) => `for action ${JSON.stringify(f.action)}`),
   strict({ ...faultBase, action: z.enum(DISK_ACTIONS), nodes: nodeList() }, (f) => `for action ${JSON.stringify(f.action)}`),
+  strict({ ...faultBase, action: z.literal("promote"), nodes: nodeList()
+    .describe("slaves the operator re-registers as brokerId 0 (manual failover), one per broker group") }, 'for action "promote"'),
   strict({
     ...faultBase, action: z.literal("slow-disk"), nodes: nodeList(),
     factor: z.number().positive().optional().describe("slow-disk: disk latencies are multiplied by this"),

@@ -1,4 +1,5 @@
-// Builds each broker node's message store from its group's settings and disk.
+// Builds each broker node's message store from its group's settings and disk. The role
+// (master or slave) is set by the broker (sim/broker/replication.ts).
 
 import { MessageStore } from "../store/index.js";
 import type { StoreFactory } from "./cluster.js";
@@ -17,6 +18,9 @@ export function makeStoreFor(scn: Scenario): StoreFactory {
       flushCommitLogThoroughIntervalUs: get("flushCommitLogThoroughInterval") as number,
       syncFlushTimeoutUs: get("syncFlushTimeout") as number,
       maxMessageSize: get("maxMessageSize") as number,
+      // DefaultMessageStore#getMessage: beyond TOTAL_PHYSICAL_MEMORY_SIZE × accessMessageInMemoryMaxRatio %
+      // behind the head, data is cold (smaller batches, "consume slowly" suggestion).
+      hotBytes: Math.floor((get("totalPhysicalMemorySize") as number) * (get("accessMessageInMemoryMaxRatio") as number) / 100),
       clusterName: group.cluster,
     });
   };

@@ -31,6 +31,8 @@ export interface BrokerGroupSpec {
   config: Record<string, number | boolean | string>;
   /** Disk of every node in the group. */
   disk: DiskSpec;
+  /** How a slave becomes master: "manual" (classic: only the promote fault). Absent = manual. */
+  failover?: "manual";
 }
 
 /** A broker node's simulated disk. Latencies in µs; bandwidth in bytes/s. */
@@ -98,6 +100,8 @@ export type FaultSpec = { atUs: number; index: number; name?: string; pos: Sourc
   | { action: "slow-disk"; nodes: string[]; factor?: number; latency?: Distribution; latencyText?: string }
   | { action: "partition"; groups: string[][]; oneWay: boolean }
   | { action: "heal" }
+  /** Manual failover: the operator re-registers these slaves as brokerId 0 (one per group). */
+  | { action: "promote"; nodes: string[] }
   | { action: "latency"; latency: LatencySpec; latencyText: string; from?: string; to?: string }
 );
 

@@ -34,6 +34,8 @@ export class CommitLog {
   flushedIdx = 0;
   /** First message index still held. */
   baseIdx = 0;
+  /** Physical offset of the first record ever appended (> 0 on a slave that started mid-log). */
+  origin = 0;
   private chunkBase = 0;
   private chunks: (LogChunk | null)[] = [];
 
@@ -89,6 +91,22 @@ export class CommitLog {
       if (p < phy) lo = mid + 1; else hi = mid - 1;
     }
     return -1;
+  }
+
+  /** Index of the first message starting at or after `phy` (count if none). */
+  indexAtOrAfter(phy: number): number {
+    let lo = this.baseIdx, hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.phyAt(mid) < phy) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** An empty log starts at `phy` (a slave that begins replicating mid-log). */
+  startAt(phy: number): void {
+    if (this.count !== 0) throw new Error("CommitLog.startAt on a non-empty log");
+    this.writePos = this.flushedPos = this.origin = phy;
   }
 
   /** First physical offset still held. */

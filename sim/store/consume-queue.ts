@@ -125,6 +125,23 @@ export class ConsumeQueue {
     return off >= this.minOffset && off < this.nextOffset;
   }
 
+  /** An empty queue starts at `offset` (a slave that begins replicating mid-log). */
+  startAt(offset: number): void {
+    this.minOffset = this.maxOffset = this.nextOffset = offset;
+    this.chunks = [];
+    this.chunkBase = offset >>> CQ_CHUNK_BITS;
+  }
+
+  /** The first offset whose entry lies at or past physical offset `phy` (entries are in phy order). */
+  offsetAtPhy(phy: number): number {
+    let lo = this.minOffset, hi = this.nextOffset;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.phyAt(mid) < phy) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
   /** Drop whole chunks entirely below `offset` (and dispatched). Returns the entries dropped. */
   evictBelow(offset: number): number {
     const limit = Math.min(offset, this.maxOffset);

@@ -18,7 +18,8 @@
 //   fsyncs fail, see flush.ts).
 //
 // Puts are serialized (CommitLog putMessageLock). With zero write latency a put
-// completes synchronously inside putMessage (ASYNC_FLUSH: PUT_OK at once).
+// completes synchronously inside putMessage (ASYNC_FLUSH: PUT_OK at once). A SYNC_MASTER's
+// puts also wait for a slave (`replica`, set by the HA service; replication.ts).
 
 import type { Node } from "../core/node.js";
 import type { RandomStreams } from "../core/random.js";
@@ -29,6 +30,7 @@ import { baseProps, storedSize } from "./msg-codec.js";
 import { ReputService } from "./reput.js";
 import { storeFilesOf, type MinOffsetFn, type StoreFiles, type StoreStats } from "./store-files.js";
 import { readMessages, type ReadLimits } from "./read.js";
+import { appendRecord, readRecords, transferStart, waitFlushAndReplica, type ReplicaWaiter } from "./replication.js";
 import type { ArriveListener, GetResult, PutDone, PutRequest, PutResult, PutStatus, StoredMessage, TagsFilter } from "./types.js";
 
 export type BrokerRole = "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
@@ -69,6 +71,10 @@ export class MessageStore {
   readonly files: StoreFiles;
   readonly disk: Disk;
   role: BrokerRole;
+  /** SYNC_MASTER: the HA service's replica wait (null: puts never wait for a slave). */
+  replica: ReplicaWaiter | null = null;
+  /** HA: the lowest physical offset a connected slave still needs (retention keeps it). */
+  replicaFloor: (() => number | undefined) | null = null;
   private readonly flush: FlushService;
   private readonly reput: ReputService;
   private readonly limits: ReadLimits;
@@ -147,7 +153,9 @@ export class MessageStore {
   /** One retention pass now; returns the ConsumeQueue entries dropped. */
   retain(): number {
     this.sinceRetain = 0;
-    return this.files.retain(this.minOffsetFn, { retainPerQueue: this.opts.retainPerQueue, commitLogRetain: this.opts.commitLogRetain });
+    return this.files.retain(this.minOffsetFn, {
+      retainPerQueue: this.opts.retainPerQueue, commitLogRetain: this.opts.commitLogRetain, replicaFloor: this.replicaFloor?.(),
+    });
   }
 
   evictBelow(topic: string, queueId: number, offset: number): number {
@@ -223,7 +231,9 @@ export class MessageStore {
     this.reput.kick();
     if (++this.sinceRetain >= this.retainEvery) this.retain();
     const r: PutResult = { commitLogOffset: phy, queueOffset: qoff, storeUs: now, storeSize: size };
-    if (this.flush.sync && req.waitStoreMsgOK !== false) this.flush.waitFor(phy + size, r, done);
+    const wait = req.waitStoreMsgOK !== false;
+    if (this.replica !== null && wait) waitFlushAndReplica(this.flush, this.replica, phy + size, r, done);
+    else if (this.flush.sync && wait) this.flush.waitFor(phy + size, r, done);
     else { this.flush.noteDirty(); done("PUT_OK", r); }
   }
 
@@ -248,40 +258,25 @@ export class MessageStore {
     return this.files.queryByKey(topic, key, max);
   }
 
-  // ---- replication seam (HA, a later issue) --------------------------------------------
+  // ---- replication seam (replication.ts, ha/) --------------------------------------------
 
   get maxPhyOffset(): number { return this.files.log.writePos; }
   get minPhyOffset(): number { return this.files.log.minPhyOffset; }
   get flushedPhyOffset(): number { return this.files.log.flushedPos; }
 
-  /**
-   * Master side: records from physical offset `phy` (a record boundary) on, at least one
-   * and up to `maxBytes` (haTransferBatchSize = 32 KiB). null if `phy` is not held.
-   */
+  /** Master: records from `phy` on, at least one and up to `maxBytes`; null if `phy` is not held. */
   readCommitLog(phy: number, maxBytes: number): StoredMessage[] | null {
-    const f = this.files, log = f.log;
-    if (phy === log.writePos) return [];
-    let idx = log.indexOf(phy);
-    if (idx < 0) return null;
-    const out: StoredMessage[] = [];
-    let bytes = 0;
-    for (; idx < log.count; idx++) {
-      const cq = f.cqs.byId[log.cqAt(idx)], qoff = log.queueOffsetAt(idx);
-      if (!cq.holds(qoff)) return out.length > 0 ? out : null;
-      const size = cq.sizeAt(qoff);
-      if (out.length > 0 && bytes + size > maxBytes) break;
-      out.push(cq.read(qoff, f.tags, f.groups));
-      bytes += size;
-    }
-    return out;
+    return readRecords(this.files, phy, maxBytes);
   }
 
-  /** Slave side: append a record replicated from the master, at the same offsets. */
+  /** Master: where to start pushing to a slave that reports offset 0. */
+  transferStartOffset(): number {
+    return transferStart(this.files);
+  }
+
+  /** Slave: append a record replicated from the master, at the same offsets. */
   appendReplicated(m: StoredMessage): boolean {
-    const f = this.files, cq = f.cqs.getOrCreate(m.topic, m.queueId);
-    if (m.commitLogOffset !== f.log.writePos || m.queueOffset !== cq.nextOffset) return false;
-    f.log.append(cq.id, cq.nextOffset, m.storeSize);
-    cq.append(m, m.commitLogOffset, m.storeSize, f.tags.idx(m.tags), m.tagsCode, f.groups.idx(m.producerGroup), m.storeUs, this.pack);
+    if (!appendRecord(this.files, m, this.pack)) return false;
     this.reput.kick();
     this.flush.noteDirty();
     if (++this.sinceRetain >= this.retainEvery) this.retain();

@@ -18,7 +18,9 @@
 //   offset of that queue (or behind the queue's max offset when no consumer is known).
 //   getMessage below the new min offset answers
 //   OFFSET_TOO_SMALL, as after a file deletion. The CommitLog's order index is
-//   released below min(dispatched, flushed, count − commitLogRetain).
+//   released below min(dispatched, flushed, count − commitLogRetain). Neither goes past the
+//   offset a connected slave still needs (replicaFloor, from the HA service), so a slave
+//   catching up finds its records; a slave that stays away longer than retention cannot.
 
 import type { Node } from "../core/node.js";
 import { CommitLog } from "./commit-log.js";
@@ -38,6 +40,8 @@ export interface RetentionOptions {
   retainPerQueue?: number;
   /** CommitLog order entries kept behind the head (for replication reads). Default 65 536. */
   commitLogRetain?: number;
+  /** Physical offset a connected slave still needs (HA): nothing at or past it is dropped. */
+  replicaFloor?: number;
 }
 
 export class StoreFiles {
@@ -63,17 +67,21 @@ export class StoreFiles {
   /** One retention pass over every queue. Returns the CQ entries dropped. */
   retain(minOffset: MinOffsetFn, opts: RetentionOptions = {}): number {
     const per = opts.retainPerQueue ?? 10_000;
+    const log = this.log;
+    const repl = opts.replicaFloor !== undefined && opts.replicaFloor < log.writePos ? opts.replicaFloor : undefined;
     let dropped = 0;
     for (const cq of this.cqs.byId) {
       if (cq.maxOffset - cq.minOffset <= per) continue;
       const need = minOffset(cq.topic, cq.queueId);
-      const floor = Math.min(need ?? cq.maxOffset, cq.maxOffset) - per;
+      let floor = Math.min(need ?? cq.maxOffset, cq.maxOffset) - per;
+      if (repl !== undefined && floor > cq.minOffset) floor = Math.min(floor, cq.offsetAtPhy(repl));
       if (floor > cq.minOffset) dropped += cq.evictBelow(floor);
     }
     this.evictedEntries += dropped;
-    const log = this.log;
     const keep = Math.max(0, log.count - (opts.commitLogRetain ?? 65_536));
-    log.releaseBelow(Math.min(log.dispatched, log.flushedIdx, keep));
+    let below = Math.min(log.dispatched, log.flushedIdx, keep);
+    if (repl !== undefined) below = Math.min(below, log.indexAtOrAfter(repl));
+    log.releaseBelow(below);
     return dropped;
   }
 

@@ -93,6 +93,25 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // A broker stored a consumer offset (node = broker).
   z.object({ ...base, type: z.literal("offset.commit"), group: z.string(), topic: z.string(),
     queueId: z.number(), offset: z.number() }),
+  // ---- replication (issue #4). A broker process's role: at every start and at a promotion.
+  // epoch: how many promotions its broker group has seen (manual failover).
+  z.object({ ...base, type: z.literal("broker.role"), brokerName: z.string(),
+    role: z.enum(["ASYNC_MASTER", "SYNC_MASTER", "SLAVE"]), brokerId: z.number(), epoch: z.number() }),
+  // A slave's HA connection to its master is up (node = slave); offset = the slave's max CommitLog offset.
+  z.object({ ...base, type: z.literal("ha.connect"), master: node, offset: z.number() }),
+  // One side of an HA connection gave up on it (node = that side, peer = the other).
+  z.object({ ...base, type: z.literal("ha.disconnect"), peer: node, side: z.enum(["slave", "master"]),
+    reason: z.enum(["peer-closed", "reset", "housekeeping", "offset-mismatch", "ahead-of-master", "diverged", "promoted"]) }),
+  // The master got a slave's offset report (node = master): the first on each connection, the one
+  // that catches up with the master's max offset, and while the slave is behind at most one per 5 s.
+  z.object({ ...base, type: z.literal("ha.ack"), slave: node, offset: z.number(), behind: z.number() }),
+  // A slave's consumer offsets changed by copying its master's (SlaveSynchronize#syncConsumerOffset):
+  // changed = queue offsets that changed, rewound = those that went backwards.
+  z.object({ ...base, type: z.literal("offset.sync"), master: node, changed: z.number(), rewound: z.number() }),
+  // A consumer's pulls of one queue go to another broker, or get another kind of answer there
+  // (node = consumer): served (the broker answered the pull), rejected (an error code), failed (no answer).
+  z.object({ ...base, type: z.literal("pull.target"), brokerName: z.string(), queueId: z.number(), broker: node,
+    brokerId: z.number(), result: z.enum(["served", "rejected", "failed"]) }),
   z.object({ ...base, type: z.literal("run.end"), reason: z.string(), events: z.number() }),
 ]);
 export type TraceEvent = z.infer<typeof TraceEvent>;
