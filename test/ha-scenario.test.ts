@@ -47,6 +47,8 @@ faults:
       't.yaml:9:52 faults[0].nodes[1]: "broker-a-2" and "broker-a-1" are both in broker group broker-a; a group has one master'],
     ["promote a client", `${BASE}producers:\n  - { group: pg, topic: T }\nfaults:\n  - { at: 1s, action: promote, nodes: [pg-0] }\n`,
       't.yaml:11:40 faults[0].nodes[0]: "pg-0" is not a broker; promote applies to slaves'],
+    ["a misspelt node in an HA event filter", `${BASE}expect:\n  - happens: { type: ha.connect, node: broker-a-1, master: broker-a-O }\n`,
+      't.yaml:9:60 expect[0].happens.master: no node "broker-a-O" (did you mean "broker-a-0"?); nodes are ns-0, broker-a-0, broker-a-1, scenario'],
     ["slaveReadEnable is a boolean", `${BASE}config:\n  broker: { slaveReadEnable: yes please }\n`,
       't.yaml:9:30 config.broker.slaveReadEnable: expected true or false, got "yes please"'],
   ];

@@ -28,7 +28,7 @@ const METRICS = ["sent", "acknowledged", "consumed", "lost", "duplicates", "orde
   "storedNotOk", "longestSendOutageMs", "sendOutageWindowMs", "byGroup", "recovery", "redelivered", "resendDuplicates",
   "filterViolations", "untrackedAcks", "resendTrackingEvicted", "oneway"];
 /** Fields whose values are node names / brokerNames, checked against the cluster. */
-const NODE_FIELDS = new Set(["node", "nodes", "broker", "peer", "namesrv", "from", "to"]);
+const NODE_FIELDS = new Set(["node", "nodes", "broker", "peer", "namesrv", "from", "to", "master", "slave"]);
 const GROUP_FIELDS = new Set(["brokerName", "publish", "subscribe"]);
 const MATCHER_OPS = ["not", "in", "contains", "excludes", "exists"] as const;
 
