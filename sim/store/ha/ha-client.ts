@@ -22,7 +22,8 @@
 //   master (RocketMQ waits for TCP's retransmission timeout, ~15 min, which the channel model
 //   does not have): it reconnects when the master's host answers again (RST). 5.x closes when
 //   it has not *read* for 20 s (the master's heartbeats arrive every 5 s).
-// - after a close: 4.9.8 reconnects at once; 5.x waits 5 s first.
+// - after a close: 4.9.8 reconnects at once; 5.x waits 5 s first (closeMasterAndWait), except
+//   after its housekeeping close, which leaves the loop in READY to connect again at once.
 
 import type { TimerId } from "../../core/engine.js";
 import type { Channel, ChannelHandler, CloseReason } from "../../remoting/channel.js";
@@ -134,7 +135,7 @@ export class HAClient {
     return true;
   }
 
-  /** closeMaster, then reconnect: at once (4.9.8 `continue`) or after 5 s (5.x closeMasterAndWait). */
+  /** closeMaster, then reconnect: at once (4.9.8 `continue`, 5.x housekeeping) or after 5 s (5.x closeMasterAndWait). */
   private closeMaster(reason: Reason, local: boolean): void {
     const ch = this.ch;
     if (ch === null) return;
@@ -142,7 +143,7 @@ export class HAClient {
     if (local) this.host.transport.close(ch, 0, "local");
     this.host.emit({ type: "ha.disconnect", node: this.host.node.name, peer: ch.nodes[1].name, side: "slave", reason });
     if (this.stopped) return;
-    if (this.opts.profile === "4.9") this.schedule(0, this.run);
+    if (this.opts.profile === "4.9" || reason === "housekeeping") this.schedule(0, this.run);
     else this.schedule(RECONNECT_US, this.run);
   }
 }
