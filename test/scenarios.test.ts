@@ -34,7 +34,7 @@ describe.each(files)("scenarios/%s", (file) => {
     const second = runScenario(scn, { tracePath: null });
     expect(second.traceSha256, "two runs of the same scenario and seed must write identical traces").toBe(first.traceSha256);
     const parsed = parseTrace(readFileSync(tracePath, "utf8"));
-    expect(parsed.events.length).toBe(first.traceEvents);
+    expect(parsed.events.length).toBe(first.traceLines);
     fresh[file] = first.traceSha256;
     if (!update) {
       expect(golden[file], `trace of ${file} changed; if intended, run: npm run golden`).toBe(first.traceSha256);

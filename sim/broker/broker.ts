@@ -12,6 +12,7 @@ import type { Node, Process } from "../core/node.js";
 import { num, type Settings } from "../scenario/defaults.js";
 import { NAMESRV_PORT, RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
+import { clientOptions } from "../remoting/client-options.js";
 import { RemotingClient, RemotingServer, type Request, type Response } from "../remoting/rpc.js";
 import type { DataVersion, TopicConfig } from "../namesrv/routeinfo.js";
 import type { Channel } from "../remoting/channel.js";
@@ -86,7 +87,7 @@ export class Broker implements Process {
 
   start(): void {
     const s = this.env.settings;
-    this.client = new RemotingClient(this.node, this.env.transport, clientOptions(s));
+    this.client = new RemotingClient(this.node, this.env.transport, clientOptions(s, this.env.profile));
     this.server = new RemotingServer(this.node, this.env.transport, num(s, "broker", "listenPort"),
       num(s, "broker", "serverChannelMaxIdleTimeSeconds"), {
         onRequest: (ch, req, reply) => this.handle(ch, req, reply),
@@ -279,10 +280,3 @@ export class Broker implements Process {
   }
 }
 
-export function clientOptions(s: Settings) {
-  return {
-    connectTimeoutUs: num(s, "client", "connectTimeoutMillis"),
-    closeSocketIfTimeout: s.client.clientCloseSocketIfTimeout as boolean,
-    idleUs: num(s, "client", "clientChannelMaxIdleTimeSeconds"),
-  };
-}

@@ -14,7 +14,7 @@ import { num } from "../scenario/defaults.js";
 import { RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
 import { RemotingClient } from "../remoting/rpc.js";
-import { clientOptions } from "../broker/broker.js";
+import { clientOptions } from "../remoting/client-options.js";
 import type { TopicRouteData } from "../namesrv/routeinfo.js";
 import { NAMESRV_PORT } from "../remoting/codes.js";
 import { NameServerPicker } from "./namesrv-picker.js";
@@ -72,7 +72,7 @@ export class MQClient {
 
   start(): void {
     const s = this.env.settings;
-    this.remoting = new RemotingClient(this.node, this.env.transport, clientOptions(s));
+    this.remoting = new RemotingClient(this.node, this.env.transport, clientOptions(s, this.env.profile));
     this.remoting.onServerRequest = (_ch, req) => { this.hooks.onBrokerRequest?.(req.code, req); return null; };
     this.picker = new NameServerPicker(this.remoting, this.spec.namesrvIps.map((ip) => `${ip}:${NAMESRV_PORT}`),
       this.env.streams.get(`namesrv-pick/${this.node.name}`), this.env.profile,

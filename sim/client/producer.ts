@@ -105,7 +105,10 @@ export class Producer implements Process {
 
   private sendDefaultImpl(msg: Msg): void {
     const start = this.env.engine.nowUs;
-    if (this.queues.length === 0) { this.finish(msg, start, 1, { status: "NO_ROUTE", stored: false }); return; }
+    // The publish info taken at the start serves every attempt, as in sendDefaultImpl
+    // (a route update during the send does not change the queues it picks from).
+    const queues = this.queues;
+    if (queues.length === 0) { this.finish(msg, start, 1, { status: "NO_ROUTE", stored: false }); return; }
     const mode = this.spec.sendMode;
     const budgetUs = this.client.setting("sendMsgTimeout");
     const timesTotal = mode === "sync" ? 1 + this.client.setting("retryTimesWhenSendFailed") : 1;
@@ -115,11 +118,13 @@ export class Producer implements Process {
     let lastOutcome: SendOutcome = { status: "NO_ROUTE", stored: false };
     const attempt = (): void => {
       if (times >= timesTotal) { this.finish(msg, start, times, lastOutcome); return; }
-      const q = this.faults.select(this.queues, last, this.env.engine.nowUs);
+      const q = this.faults.select(queues, last, this.env.engine.nowUs);
       last = q.brokerName;
       times++;
       const elapsed = this.env.engine.nowUs - start;
-      if (elapsed > budgetUs) { this.finish(msg, start, times, { status: "CALL_TIMEOUT", stored: false }); return; }
+      // RocketMQ checks `timeout < costTime` in wall-clock ms, which always includes some
+      // overhead after a full-budget wait; with exact virtual time, equal means spent.
+      if (elapsed >= budgetUs) { this.finish(msg, start, times, { status: "CALL_TIMEOUT", stored: false }); return; }
       const addr = this.client.masterAddr(q.brokerName);
       if (addr === null) { lastOutcome = { status: "BROKER_NOT_EXIST", stored: false }; attempt(); return; }
       const req = {

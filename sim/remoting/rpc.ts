@@ -20,6 +20,12 @@ export interface ClientOptions {
   connectTimeoutUs: number;
   closeSocketIfTimeout: boolean;
   idleUs: number;
+  /**
+   * 5.x closes a channel on timeout only if the request had more than 100 ms (or
+   * more than a quarter of its budget) left when it was sent (MIN_CLOSE_TIMEOUT_MILLIS);
+   * 4.9.8 closes on every timeout.
+   */
+  closeOnlyIfLeftUs?: number;
 }
 
 interface Pending { cb: RpcCallback; ch: Channel; timer: number }
@@ -81,7 +87,9 @@ export class RemotingClient {
     }
     const timer = this.node.after(timeoutUs, () => {
       if (!this.pending.delete(opaque)) return;
-      if (this.opts.closeSocketIfTimeout) this.closeChannel(ch, "timeout");
+      const min = this.opts.closeOnlyIfLeftUs;
+      const shouldClose = min === undefined || timeoutUs > min;
+      if (this.opts.closeSocketIfTimeout && shouldClose) this.closeChannel(ch, "timeout");
       cb("timeout");
     });
     this.pending.set(opaque, { cb, ch, timer });

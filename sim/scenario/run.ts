@@ -37,6 +37,8 @@ export interface RunSummary {
   stopReason: StopReason;
   engineEvents: number;
   traceEvents: number;
+  /** Lines written to the trace file after the header (fewer than traceEvents with trace.messages = false). */
+  traceLines: number;
   traceSha256: string;
   expectations: ExpectationResult[];
   /** The message checks (lost, duplicates, order, latency, availability). */
@@ -90,7 +92,7 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
   const expectations = checker.finish();
   return {
     scenario: scn.name, file: scn.file, seed: scn.seed, profile: scn.profile, virtualTimeUs: engine.nowUs,
-    stopReason: reason, engineEvents: engine.events, traceEvents: tracer.count, traceSha256: sha,
+    stopReason: reason, engineEvents: engine.events, traceEvents: tracer.count, traceLines: writer.lines - 1, traceSha256: sha,
     expectations, checks, passed: reason !== "max-events" && expectations.every((e) => e.pass),
   };
 }
