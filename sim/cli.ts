@@ -18,10 +18,11 @@ commands:
   view <trace.jsonl>       open the replay page on a trace (serves it on localhost)
   allocate ...             print the queue allocation every consumer would compute
   schema                   print the scenario JSON Schema (scenarios/schema.json)
+  report failover          run the failover scenarios and print the README's table
   bench timer-storm        event-loop speed benchmark
   --version                print the version`;
 
-const COMMANDS = ["run", "validate", "view", "allocate", "schema", "bench"];
+const COMMANDS = ["run", "validate", "view", "allocate", "schema", "bench", "report"];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -33,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
     case "run": return runCommand(rest);
     case "validate": return validateCommand(rest);
     case "bench": return benchCommand(rest);
+    case "report": {
+      const { reportCommand } = await import("./cli/report-failover.js");
+      return reportCommand(rest);
+    }
     case "schema": {
       const { scenarioJsonSchema } = await import("./scenario/jsonschema.js");
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
