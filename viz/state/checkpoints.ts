@@ -20,8 +20,11 @@ export interface Checkpoints {
   readonly final: VizState;
 }
 
+/** Sees each event with the state after it (used to build indexes in the same pass). */
+export type Observer = (e: AnyEvent, after: VizState, index: number) => void;
+
 /** Incremental builder, so a loader can build in chunks and report progress. */
-export function checkpointBuilder(events: readonly AnyEvent[], every = DEFAULT_EVERY) {
+export function checkpointBuilder(events: readonly AnyEvent[], every = DEFAULT_EVERY, observe?: Observer) {
   const times = new Float64Array(events.length);
   const states: VizState[] = [];
   let s = initialState();
@@ -35,6 +38,7 @@ export function checkpointBuilder(events: readonly AnyEvent[], every = DEFAULT_E
         const e = events[i];
         times[i] = e.t;
         s = apply(s, e);
+        if (observe) observe(e, s, i);
       }
       return i >= events.length;
     },

@@ -19,11 +19,12 @@ export function store(s: VizState, e: AnyEvent): VizState {
   if (!isStore(e)) return s;
   const brokerName = own(s.info, e.node)?.brokerName ?? e.node;
   const key = queueKey(e.topic, brokerName, e.queueId);
+  const offset = (e.queueOffset ?? e.offset)!;
   const prev = own(s.queueMax, key);
   const c = s.counters;
   return {
     ...s,
-    queueMax: prev !== undefined && prev >= e.offset ? s.queueMax : set(s.queueMax, key, e.offset),
+    queueMax: prev !== undefined && prev >= offset ? s.queueMax : set(s.queueMax, key, offset),
     counters: { ...c, stores: c.stores + 1, storedByTopic: bump(c.storedByTopic, e.topic) },
   };
 }
@@ -41,7 +42,8 @@ export function consume(s: VizState, e: AnyEvent): VizState {
 
 export function offsetCommit(s: VizState, e: AnyEvent): VizState {
   if (!isOffsetCommit(e)) return s;
-  const key = `${groupOf(s, e)}|${queueKey(e.topic, e.brokerName, e.queueId)}`;
+  const brokerName = e.brokerName ?? own(s.info, e.node)?.brokerName ?? e.node;
+  const key = `${groupOf(s, e)}|${queueKey(e.topic, brokerName, e.queueId)}`;
   if (own(s.committed, key) === e.offset) return s;
   return { ...s, committed: set(s.committed, key, e.offset) };
 }
