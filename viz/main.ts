@@ -3,6 +3,7 @@
 
 import "./style.css";
 import { createController, type Controller } from "./app/controller.js";
+import { throttled } from "./app/throttle.js";
 import { bindKeyboard } from "./app/keyboard.js";
 import { fetchText, fileText } from "./app/source.js";
 import { readUrl, urlWriter } from "./app/url-state.js";
@@ -80,16 +81,20 @@ function show(model: TraceModel, source: string, init: { t?: number | null; sel?
     createTimeline(panelBody($("timeline")), c, model),
     topo,
     createFlowCanvas(panelBody($("topology")), topo.element, topo.layout, model),
-    createNsTables(panelBody($("routes")), c, model),
-    createClientRoutes(panelBody($("clients")), c, model),
-    createRebalance(panelBody($("rebalance")), c, model),
-    createCharts(panelBody($("charts")), c, model),
-    createEventLog(panelBody($("log")), c, model),
+    throttled(createNsTables(panelBody($("routes")), c, model)),
+    throttled(createClientRoutes(panelBody($("clients")), c, model)),
+    throttled(createRebalance(panelBody($("rebalance")), c, model)),
+    throttled(createCharts(panelBody($("charts")), c, model)),
+    throttled(createEventLog(panelBody($("log")), c, model)),
   ];
-  c.onChange.push((f) => {
-    writeUrl({ trace: traceUrl, t: f.t, sel: f.selection, speed: f.speed });
-    document.title = `${clock(f.t)} · ${h.scenario} · rocketsim replay`;
-  });
+  // The address and title follow the playhead, but not 60 times a second.
+  const urlAndTitle = throttled({
+    update: (f) => {
+      writeUrl({ trace: traceUrl, t: f.t, sel: f.selection, speed: f.speed });
+      document.title = `${clock(f.t)} · ${h.scenario} · rocketsim replay`;
+    },
+  }, 250);
+  c.onChange.push((f) => urlAndTitle.update(f));
   c.render();
   Object.assign(debug, {
     model: { events: model.cp.events.length, end: model.end, checkpoints: model.cp.states.length, every: model.cp.every },
