@@ -6,7 +6,8 @@
 // max(10 s, min(registerNameServerPeriod, 60 s)). Each round sends REGISTER_BROKER
 // to every NameServer in parallel, each with registerBrokerTimeoutMills; when all have
 // answered (or timed out), the first answer tells a slave where its master is.
-// Role, brokerId and replication (HA, slave sync, promote): replication.ts.
+// Role, brokerId and replication (HA, slave sync, promote): replication.ts; with failover:
+// dledger the Raft log and DLedgerRoleChangeHandler roles: dledger-commitlog.ts.
 
 import type { Node, Process } from "../core/node.js";
 import { num, type Settings } from "../scenario/defaults.js";
@@ -23,7 +24,8 @@ import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
-import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG } from "./slave-sync.js";
+import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
+import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
 
 export interface BrokerSpec {
@@ -36,6 +38,8 @@ export interface BrokerSpec {
   config: Record<string, number | boolean | string>;
   /** The node's message store (it lives on the node's disk across restarts). */
   makeStore: (node: Node) => StorePort;
+  /** failover: dledger: this node's DLedger member id and every member's "ip:port". */
+  dledger?: { selfId: string; peers: Record<string, string> };
 }
 
 const REGISTER_FIRST_DELAY_US = 10_000_000;
@@ -56,11 +60,16 @@ export class Broker implements Process {
   masterAddr: string | null = null;
   /** brokerId, role and promotion epoch: the spec's, or what a promotion saved on disk. */
   readonly conf: BrokerConf;
-  replication!: Replication;
+  /** Classic master/slave replication (null with failover: dledger). */
+  replication: Replication | null = null;
+  /** failover: dledger: the Raft log every put goes through (null otherwise). */
+  dledger: DLedgerCommitLog | null = null;
+  private dledgerSync: SlaveSync | null = null;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: BrokerSpec) {
     const s = env.settings;
-    this.conf = { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
+    // DLedger: brokerId -1 and no registration until the member has a role (DLedgerRoleChangeHandler).
+    this.conf = spec.dledger ? { brokerId: -1, role: "SLAVE", epoch: 0 } : { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
     this.addr = `${node.ip}:${num(s, "broker", "listenPort")}`;
     this.haAddr = `${node.ip}:${this.setting("haListenPort")}`;
     const saved = node.disk.get("topics") as TopicConfig[] | undefined; // topics.json
@@ -103,9 +112,11 @@ export class Broker implements Process {
         isSlave: () => this.conf.role === "SLAVE", profile: this.env.profile,
         slaveReadEnable: this.flag("slaveReadEnable"), whichBrokerWhenConsumeSlowly: this.setting("whichBrokerWhenConsumeSlowly"),
       });
-    this.startReplication();
+    if (this.spec.dledger) this.startDLedger(this.spec.dledger);
+    else this.startReplication();
+    const dl = this.dledger;
     this.sendCtx = {
-      store: this.store, topics: this.topics, writable: () => true,
+      store: dl ? ({ putMessage: (req, done) => dl.putMessage(req, done) } as Pick<StorePort, "putMessage"> as StorePort) : this.store, topics: this.topics, writable: () => true,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
       topicCreated: () => this.topicsChanged(),
       stored: (req, r) => this.env.tracer.emit({ type: "store", node: this.node.name, msgId: req.msgId, topic: req.topic,
@@ -125,6 +136,52 @@ export class Broker implements Process {
     this.node.every(flushUs, () => this.offsets.persist(), 10_000_000, "rate");
   }
 
+  /** failover: dledger: the member elects; roles follow DLedgerRoleChangeHandler. */
+  private startDLedger(o: { selfId: string; peers: Record<string, string> }): void {
+    const index = Number(o.selfId.slice(1));
+    this.dledger = new DLedgerCommitLog({
+      node: this.node, env: this.env, store: this.store, selfId: o.selfId, peers: o.peers,
+      isMaster: () => this.conf.role !== "SLAVE",
+      // changeToSlave: brokerId = index + 1, SLAVE, slave sync of topics/offsets, register at once.
+      onFollower: (term) => {
+        if (this.conf.role === "SLAVE" && this.conf.brokerId !== -1) return;
+        Object.assign(this.conf, { brokerId: index + 1, role: "SLAVE", epoch: term });
+        this.startDLedgerSync();
+        this.emitRole();
+        this.registerBrokerAll();
+      },
+      // changeToMaster: brokerId 0, SYNC_MASTER, register at once.
+      onLeaderReady: (term) => {
+        if (!this.dledger?.member.isLeader() || this.dledger.member.term !== term) return;
+        Object.assign(this.conf, { brokerId: 0, role: "SYNC_MASTER", epoch: term });
+        this.dledgerSync?.stop();
+        this.dledgerSync = null;
+        this.masterAddr = null;
+        this.emitRole();
+        this.registerBrokerAll();
+      },
+    });
+    this.dledger.start();
+  }
+
+  private startDLedgerSync(): void {
+    if (this.dledgerSync) return;
+    const env = this.env;
+    this.dledgerSync = new SlaveSync({
+      node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets,
+      nameOf: (ip: string) => env.nodeNameOfIp(ip), dataVersion: () => this.dataVersion, emit: env.tracer.emit.bind(env.tracer),
+      replaceTopics: (configs, version) => this.replaceTopics(configs, version),
+    });
+    this.dledgerSync.start();
+  }
+
+  private replaceTopics(configs: TopicConfig[], version: DataVersion): void {
+    this.topics.clear();
+    for (const tc of configs) this.topics.set(tc.topicName, { ...tc });
+    this.node.disk.set("dataVersion", { ...version });
+    this.node.disk.set("topics", configs.map((t) => ({ ...t })));
+  }
+
   private startReplication(): void {
     const env = this.env, nameOf = (ip: string) => env.nodeNameOfIp(ip);
     const host = { node: this.node, transport: env.transport, emit: env.tracer.emit.bind(env.tracer), nameOf };
@@ -136,12 +193,7 @@ export class Broker implements Process {
     }, {
       node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
       dataVersion: () => this.dataVersion, emit: host.emit,
-      replaceTopics: (configs, version) => {
-        this.topics.clear();
-        for (const tc of configs) this.topics.set(tc.topicName, { ...tc });
-        this.node.disk.set("dataVersion", { ...version });
-        this.node.disk.set("topics", configs.map((t) => ({ ...t })));
-      },
+      replaceTopics: (configs, version) => this.replaceTopics(configs, version),
     });
     this.replication.start(this.conf.role);
     this.emitRole();
@@ -154,7 +206,7 @@ export class Broker implements Process {
 
   /** Manual failover: the operator re-registers this slave as the group's master (brokerId 0). */
   promote(epoch: number): void {
-    if (this.conf.role !== "SLAVE") return;
+    if (this.conf.role !== "SLAVE" || !this.replication) return;
     const role = this.masterRole;
     Object.assign(this.conf, { brokerId: 0, role, epoch });
     saveConf(this.node, this.conf);
@@ -244,6 +296,7 @@ export class Broker implements Process {
   }
 
   private registerBrokerAll(): void {
+    if (this.conf.brokerId === -1) return; // a DLedger member without a role yet
     const timeoutUs = this.setting("registerBrokerTimeoutMills");
     const req: Request = {
       code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
@@ -260,7 +313,8 @@ export class Broker implements Process {
         // registerBrokerResultList.get(0) once every NameServer answered or timed out.
         const r: Response = first;
         this.masterAddr = (r.masterAddr as string | null) ?? null;
-        this.replication.onRegisterResult(this.masterAddr, (r.haServerAddr as string | null) ?? null);
+        this.replication?.onRegisterResult(this.masterAddr, (r.haServerAddr as string | null) ?? null);
+        if (this.dledgerSync) this.dledgerSync.masterAddr = this.masterAddr;
       });
     }
   }

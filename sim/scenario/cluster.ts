@@ -10,6 +10,7 @@ import { sampler } from "../core/distribution.js";
 import { Node, type Process } from "../core/node.js";
 import type { RandomStreams } from "../core/random.js";
 import { Broker } from "../broker/broker.js";
+import { ROCKETMQ_DLEDGER_PORT } from "../dledger/types.js";
 import { Consumer } from "../client/consumer.js";
 import { Producer } from "../client/producer.js";
 import type { StorePort } from "../broker/store-port.js";
@@ -71,9 +72,15 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
 
   for (const g of scn.cluster.brokers) {
     const topics = scn.topics.filter((t) => t.brokers.includes(g.name));
+    // failover: dledger: members n0.. on the group's nodes, peers on ROCKETMQ_DLEDGER_PORT (the
+    // group's nodes are added next, so their IPs follow the current node count).
+    const first = nodes.size;
+    const peers = g.failover === "dledger"
+      ? Object.fromEntries(Array.from({ length: g.slaves + 1 }, (_, k) => [`n${k}`, `${ipOf(first + k)}:${ROCKETMQ_DLEDGER_PORT}`]))
+      : null;
     for (let id = 0; id <= g.slaves; id++) {
       const spec = { clusterName: g.cluster, brokerName: g.name, brokerId: id, topics, namesrvIps, config: g.config,
-        makeStore: (n: Node) => makeStore(n, g, env) };
+        makeStore: (n: Node) => makeStore(n, g, env), ...(peers ? { dledger: { selfId: `n${id}`, peers } } : {}) };
       add(`${g.name}-${id}`, { kind: "broker", cluster: g.cluster, brokerName: g.name, brokerId: id }, (n) => new Broker(n, env, spec));
     }
   }

@@ -26,6 +26,9 @@ export function resolveBrokers(src: SourceMap, input: ScenarioInput, nodes: Name
     const path: Path = ["cluster", "brokers", i];
     groups.add(b.name, [...path, "name"], "broker group");
     const slaves = b.slaves ?? 0;
+    if (b.failover === "dledger" && slaves < 2) {
+      throw src.error([...path, "failover"], `failover: dledger needs at least 3 nodes in the group (slaves: 2 or more), got ${slaves + 1}`);
+    }
     for (let id = 0; id <= slaves; id++) nodes.add(`${b.name}-${id}`, [...path, "name"], "broker node");
     const tries = new Attempts();
     const config = tries.run(() => ({ ...settings(src, "broker", b.config, [...path, "config"]), ...groupStoreKeys(src, b, path) }));

@@ -152,6 +152,7 @@ function checkPromote(src: SourceMap, list: string[], path: Path, brokers: Broke
     const at = [...path, "nodes", i];
     const g = brokers.find((b) => n.startsWith(`${b.name}-`) && /^\d+$/.test(n.slice(b.name.length + 1)));
     if (!g) throw src.error(at, `"${n}" is not a broker; promote applies to slaves`);
+    if (g.failover === "dledger") throw src.error(at, `"${n}" is in broker group ${g.name} (failover: dledger): its nodes elect their master; promote applies to manual failover`);
     if (n === `${g.name}-0`) throw src.error(at, `"${n}" is broker group ${g.name}'s master (brokerId 0); promote a slave such as "${g.name}-1"`);
     const other = seen.get(g.name);
     if (other !== undefined) throw src.error(at, `"${n}" and "${other}" are both in broker group ${g.name}; a group has one master`);

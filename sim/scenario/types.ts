@@ -31,8 +31,11 @@ export interface BrokerGroupSpec {
   config: Record<string, number | boolean | string>;
   /** Disk of every node in the group. */
   disk: DiskSpec;
-  /** How a slave becomes master: "manual" (classic: only the promote fault). Absent = manual. */
-  failover?: "manual";
+  /**
+   * How a slave becomes master: "manual" (classic: only the promote fault), "dledger" (the
+   * group's nodes elect a leader: sim/broker/dledger-commitlog.ts). Absent = manual.
+   */
+  failover?: "manual" | "dledger";
 }
 
 /** A broker node's simulated disk. Latencies in µs; bandwidth in bytes/s. */

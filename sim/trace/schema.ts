@@ -94,7 +94,8 @@ export const TraceEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("offset.commit"), group: z.string(), topic: z.string(),
     queueId: z.number(), offset: z.number() }),
   // ---- replication (issue #4). A broker process's role: at every start and at a promotion.
-  // epoch: how many promotions its broker group has seen (manual failover).
+  // epoch: how many promotions its broker group has seen (manual failover); with failover: dledger,
+  // the DLedger term the role belongs to (brokerId -1 is never emitted: a member waits for its first role).
   z.object({ ...base, type: z.literal("broker.role"), brokerName: z.string(),
     role: z.enum(["ASYNC_MASTER", "SYNC_MASTER", "SLAVE"]), brokerId: z.number(), epoch: z.number() }),
   // A slave's HA connection to its master is up (node = slave); offset = the slave's max CommitLog offset.
@@ -112,6 +113,13 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // (node = consumer): served (the broker answered the pull), rejected (an error code), failed (no answer).
   z.object({ ...base, type: z.literal("pull.target"), brokerName: z.string(), queueId: z.number(), broker: node,
     brokerId: z.number(), result: z.enum(["served", "rejected", "failed"]) }),
+  // ---- DLedger (failover: dledger; sim/dledger/). node = the broker node. A candidate starts an
+  // election for `term`; a member answers a candidate's vote (candidate = its node, result =
+  // VoteResponse.RESULT); a candidate won `term` (it is LEADER; it serves writes once ready, see broker.role).
+  z.object({ ...base, type: z.literal("election.start"), term: z.number() }),
+  z.object({ ...base, type: z.literal("election.vote"), term: z.number(), candidate: node, granted: z.boolean(),
+    result: z.string() }),
+  z.object({ ...base, type: z.literal("election.won"), term: z.number() }),
   z.object({ ...base, type: z.literal("run.end"), reason: z.string(), events: z.number() }),
 ]);
 export type TraceEvent = z.infer<typeof TraceEvent>;
