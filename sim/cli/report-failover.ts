@@ -61,26 +61,34 @@ function rowsOf(file: string): GroupRow[] {
   const seen: TraceEvent[] = [];
   const keep = (e: TraceEvent) => {
     if (e.type === "fault" || e.type === "ns.unregister" || e.type === "net.partition" || e.type === "send"
-      || (e.type === "send.result" && e.stored)) seen.push(e);
+      || e.type === "broker.role" || (e.type === "ns.register" && e.brokerId === 0) || (e.type === "send.result" && e.stored)) seen.push(e);
   };
   const summary = runScenario(scn, { tracePath: null, listeners: [keep] });
   const name = file.split("/").pop()!.replace(/\.ya?ml$/, "");
   return scn.cluster.brokers.flatMap((g) => {
     const setting = (k: string) => String(g.config[k] ?? (defaultsOf(scn)[k] ?? ""));
-    const master = `${g.name}-0`;
-    // The first fault that hits the master: named in a fault, or cut off from every
-    // NameServer by a partition.
-    const hit = seen.findIndex((e) => (e.type === "fault" && (e.nodes ?? []).includes(master))
-      || (e.type === "net.partition" && e.groups.some((grp) => grp.includes(master) && !grp.some((n) => n.startsWith("ns-")))));
+    // The group's master is whichever node last took brokerId 0 (node -0 unless
+    // DLedger elected another); the first fault that hits it is the one reported —
+    // named in a fault, or cut off from every NameServer by a partition.
+    let master = `${g.name}-0`;
+    const hit = seen.findIndex((e) => {
+      if (e.type === "broker.role" && e.brokerId === 0 && e.node.startsWith(`${g.name}-`)) master = e.node;
+      return (e.type === "fault" && (e.nodes ?? []).includes(master))
+        || (e.type === "net.partition" && e.groups.some((grp) => grp.includes(master) && !grp.some((n) => n.startsWith("ns-"))));
+    });
     if (hit < 0) return [];
     const fault = seen[hit - (seen[hit].type === "net.partition" ? 1 : 0)] as Extract<TraceEvent, { type: "fault" }>;
     const after = (pred: (e: TraceEvent) => boolean) => seen.find((e) => e.t >= fault.t && pred(e));
-    const drop = after((e) => e.type === "ns.unregister" && e.brokerName === g.name && e.brokerId === 0);
+    // Detection: a NameServer drops the old master, or (DLedger) takes a new one as brokerId 0.
+    const drop = after((e) => (e.type === "ns.unregister" && e.brokerName === g.name && e.brokerId === 0)
+      || (e.type === "ns.register" && e.brokerName === g.name && e.brokerId === 0 && e.broker !== master));
     const back = after((e) => e.type === "send.result" && e.brokerName === g.name);
     const sendsAfter = after((e) => e.type === "send");
     return [{
-      scenario: name, group: g.name, mode: (g as { failover?: string }).failover ?? "manual", profile: scn.profile,
-      role: setting("brokerRole") || "ASYNC_MASTER", flush: setting("flushDiskType") || "ASYNC_FLUSH",
+      scenario: name, group: g.name, mode: g.failover ?? "manual", profile: scn.profile,
+      // DLedger makes its leader a SYNC_MASTER whatever the configured role (DLedgerRoleChangeHandler).
+      role: g.failover === "dledger" ? "leader: SYNC_MASTER" : setting("brokerRole") || "ASYNC_MASTER",
+      flush: setting("flushDiskType") || "ASYNC_FLUSH",
       fault: `${fault.action} at ${formatUs(fault.t)}`,
       detection: drop ? formatUs(drop.t - fault.t) : `not within the run (${formatUs(scn.durationUs)})`,
       unavailable: back ? formatUs(back.t - fault.t) : sendsAfter ? "until the end" : "— (no sends after)",
