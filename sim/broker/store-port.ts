@@ -5,37 +5,10 @@
 
 import type { HaStore } from "../store/ha/index.js";
 
-export interface StoredMessage {
-  msgId: string;
-  queueOffset: number;
-  commitLogOffset: number;
-  tags?: string;
-  keys?: string;
-  bornUs: number;
-  storeUs: number;
-  bodySize: number;
-  reconsumeTimes?: number;
-}
+import type { GetResult, PutRequest, PutResult } from "../store/types.js";
 
-export type GetStatus = "FOUND" | "NO_MATCHED_MESSAGE" | "NO_MESSAGE_IN_QUEUE" | "OFFSET_TOO_SMALL" | "OFFSET_OVERFLOW_ONE"
-  | "OFFSET_OVERFLOW_BADLY" | "OFFSET_FOUND_NULL" | "MESSAGE_WAS_REMOVING" | "NO_MATCHED_LOGIC_QUEUE";
-
-export interface GetResult {
-  status: GetStatus;
-  nextBeginOffset: number;
-  minOffset: number;
-  maxOffset: number;
-  messages: StoredMessage[];
-  /** The data read lies further behind the CommitLog head than the hot window (a slow consumer). */
-  suggestPullingFromSlave?: boolean;
-}
-
-export interface PutRequest {
-  topic: string; queueId: number; tags?: string; keys?: string; msgId: string; bornUs: number; bodySize: number;
-  producerGroup?: string; reconsumeTimes?: number;
-}
-
-export interface PutResult { commitLogOffset: number; queueOffset: number; storeUs: number }
+// The message shapes are the store's own; the port only narrows what the broker calls.
+export type { GetResult, GetStatus, PutRequest, PutResult, StoredMessage } from "../store/types.js";
 
 export interface StorePort extends HaStore {
   /** ASYNC_MASTER, SYNC_MASTER or SLAVE (a slave's store refuses puts: SERVICE_NOT_AVAILABLE). */
