@@ -8,6 +8,20 @@
 // answered (or timed out), the first answer tells a slave where its master is.
 // Role, brokerId and replication (HA, slave sync, promote): replication.ts; with failover:
 // dledger the Raft log and DLedgerRoleChangeHandler roles: dledger-commitlog.ts.
+//
+// failover: controller (5.3, enableControllerMode; sim/controller/): the broker owns a
+// ControllerClient (ReplicasManager). It starts with no role and fenced: brokerId -1, no
+// NameServer registration, sends refused (SERVICE_NOT_AVAILABLE) until the controller assigns a
+// role and the client's start succeeds. A role change (push of NOTIFY_BROKER_ROLE_CHANGED = 1008
+// to this server, the 5 s poll, or an election answer) sets brokerId (0 for the master, the
+// controller broker id for a slave), the store role (the group's brokerRole for the master),
+// points the HA client at the new master's haListenPort (slave) or serves slaves (master),
+// re-registers at once and emits broker.role (epoch = masterEpoch). As master, a send is refused
+// with IN_SYNC_REPLICAS_NOT_ENOUGH (the producer sees SYSTEM_ERROR, as SendMessageProcessor maps
+// it) while the SyncStateSet is below minInSyncReplicas. The master's view of its slaves' ack
+// offsets is keyed by controller broker id: each slave's HA reports carry its id (the
+// AutoSwitchHAClient handshake does in Java; sim/store/ha/types.ts HaReport.brokerId).
+// NameServer answers do not move a controller-mode slave (the controller names its master).
 
 import type { Node, Process } from "../core/node.js";
 import { num, type Settings } from "../scenario/defaults.js";
@@ -27,6 +41,8 @@ import { processSend, type SendContext, type SendRequest } from "./send-processo
 import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
 import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
+import { ControllerClient, type RoleChange } from "../controller/client.js";
+import { ControllerRequestCode } from "../controller/protocol.js";
 
 export interface BrokerSpec {
   clusterName: string;
@@ -40,6 +56,8 @@ export interface BrokerSpec {
   makeStore: (node: Node) => StorePort;
   /** failover: dledger: this node's DLedger member id and every member's "ip:port". */
   dledger?: { selfId: string; peers: Record<string, string> };
+  /** failover: controller: the controller's "ip:port" (controller-0, port 9878). */
+  controllerAddr?: string;
 }
 
 const REGISTER_FIRST_DELAY_US = 10_000_000;
@@ -65,11 +83,16 @@ export class Broker implements Process {
   /** failover: dledger: the Raft log every put goes through (null otherwise). */
   dledger: DLedgerCommitLog | null = null;
   private dledgerSync: SlaveSync | null = null;
+  /** failover: controller: the ReplicasManager stand-in (null otherwise). */
+  controller: ControllerClient | null = null;
+  /** failover: controller: fenced (isolated) until the client's start succeeds. */
+  private fenced = false;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: BrokerSpec) {
     const s = env.settings;
     // DLedger: brokerId -1 and no registration until the member has a role (DLedgerRoleChangeHandler).
-    this.conf = spec.dledger ? { brokerId: -1, role: "SLAVE", epoch: 0 } : { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
+    // Controller mode likewise: no role until the controller assigns one.
+    this.conf = spec.dledger || spec.controllerAddr ? { brokerId: -1, role: "SLAVE", epoch: 0 } : { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
     this.addr = `${node.ip}:${num(s, "broker", "listenPort")}`;
     this.haAddr = `${node.ip}:${this.setting("haListenPort")}`;
     const saved = node.disk.get("topics") as TopicConfig[] | undefined; // topics.json
@@ -113,10 +136,17 @@ export class Broker implements Process {
         slaveReadEnable: this.flag("slaveReadEnable"), whichBrokerWhenConsumeSlowly: this.setting("whichBrokerWhenConsumeSlowly"),
       });
     if (this.spec.dledger) this.startDLedger(this.spec.dledger);
+    else if (this.spec.controllerAddr) this.startController(this.spec.controllerAddr);
     else this.startReplication();
-    const dl = this.dledger;
+    const dl = this.dledger, cc = this.controller, store = this.store;
+    const put: StorePort | null = dl ? ({ putMessage: (req, done) => dl.putMessage(req, done) } as Pick<StorePort, "putMessage"> as StorePort)
+      : cc ? ({ putMessage: (req, done) => {
+        if (this.fenced) { done("SERVICE_NOT_AVAILABLE"); return; }
+        if (this.conf.role !== "SLAVE" && !cc.hasEnoughInSyncReplicas()) { done("IN_SYNC_REPLICAS_NOT_ENOUGH"); return; }
+        store.putMessage(req, done);
+      } } as Pick<StorePort, "putMessage"> as StorePort) : null;
     this.sendCtx = {
-      store: dl ? ({ putMessage: (req, done) => dl.putMessage(req, done) } as Pick<StorePort, "putMessage"> as StorePort) : this.store, topics: this.topics, writable: () => true,
+      store: put ?? this.store, topics: this.topics, writable: () => true,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
       topicCreated: () => this.topicsChanged(),
       stored: (req, r) => this.env.tracer.emit({ type: "store", node: this.node.name, msgId: req.msgId, topic: req.topic,
@@ -164,6 +194,43 @@ export class Broker implements Process {
     this.dledger.start();
   }
 
+  /** failover: controller: HAService up, no role; the ControllerClient registers, elects and assigns roles. */
+  private startController(controllerAddr: string): void {
+    this.startReplicationServices();
+    this.replication!.startWithoutRole();
+    this.controller = new ControllerClient({
+      node: this.node, transport: this.env.transport, rng: this.env.streams.get(`controller-client/${this.node.name}`),
+      controllerAddr, clusterName: this.spec.clusterName, brokerName: this.spec.brokerName,
+      brokerAddr: this.addr, remoting: this.client,
+      maxOffset: () => this.store.maxPhyOffset,
+      slaveAckOffsets: () => this.replication?.slaveAckOffsets() ?? new Map<number, number>(),
+      onRoleChange: (c) => this.onControllerRole(c),
+      onFenced: (f) => {
+        const was = this.fenced;
+        this.fenced = f;
+        if (was && !f) this.registerBrokerAll(); // no longer isolated: register at once
+      },
+    });
+    this.controller.start();
+  }
+
+  /** ReplicasManager#changeToMaster / #changeToSlave as the broker sees them. */
+  private onControllerRole(c: RoleChange): void {
+    const r = this.replication!;
+    if (c.role === "MASTER") {
+      const role = this.masterRole;
+      Object.assign(this.conf, { brokerId: 0, role, epoch: c.masterEpoch });
+      this.masterAddr = null;
+      r.promote(role);
+    } else {
+      Object.assign(this.conf, { brokerId: c.brokerId, role: "SLAVE", epoch: c.masterEpoch });
+      this.masterAddr = c.masterAddr;
+      r.becomeSlave(`${c.masterAddr.split(":")[0]}:${this.setting("haListenPort")}`, c.masterAddr);
+    }
+    this.emitRole();
+    this.registerBrokerAll();
+  }
+
   private startDLedgerSync(): void {
     if (this.dledgerSync) return;
     const env = this.env;
@@ -183,6 +250,12 @@ export class Broker implements Process {
   }
 
   private startReplication(): void {
+    this.startReplicationServices();
+    this.replication!.start(this.conf.role);
+    this.emitRole();
+  }
+
+  private startReplicationServices(): void {
     const env = this.env, nameOf = (ip: string) => env.nodeNameOfIp(ip);
     const host = { node: this.node, transport: env.transport, emit: env.tracer.emit.bind(env.tracer), nameOf };
     this.replication = new Replication(host, this.store, {
@@ -190,13 +263,12 @@ export class Broker implements Process {
       housekeepingUs: this.setting("haHousekeepingInterval"), batchBytes: this.setting("haTransferBatchSize"),
       maxGapNotInSync: this.setting("haMaxGapNotInSync"), slaveTimeoutUs: this.setting("slaveTimeout"),
       inSyncReplicas: this.setting("inSyncReplicas"),
+      ...(this.spec.controllerAddr ? { reportBrokerId: () => this.controller?.controllerBrokerId ?? null } : {}),
     }, {
       node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
       dataVersion: () => this.dataVersion, emit: host.emit,
       replaceTopics: (configs, version) => this.replaceTopics(configs, version),
     });
-    this.replication.start(this.conf.role);
-    this.emitRole();
   }
 
   private emitRole(): void {
@@ -269,6 +341,11 @@ export class Broker implements Process {
         this.commitOffset(req.group as string, req.topic as string, req.queueId as number, req.commitOffset as number);
         reply({ code: ResponseCode.SUCCESS });
         return;
+      case ControllerRequestCode.NOTIFY_BROKER_ROLE_CHANGED: { // AdminBrokerProcessor#notifyBrokerRoleChanged
+        const r = this.controller?.handleRequest(req) ?? null;
+        reply(r ?? { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
+        return;
+      }
       case GET_ALL_TOPIC_CONFIG: // AdminBrokerProcessor#getAllTopicConfig (for a slave's sync)
         reply({ code: ResponseCode.SUCCESS, topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion } });
         return;
@@ -296,7 +373,8 @@ export class Broker implements Process {
   }
 
   private registerBrokerAll(): void {
-    if (this.conf.brokerId === -1) return; // a DLedger member without a role yet
+    if (this.conf.brokerId === -1) return; // a DLedger member / controller-mode broker without a role yet
+    if (this.fenced) return; // controller mode: isolated until the controller client's start succeeds
     const timeoutUs = this.setting("registerBrokerTimeoutMills");
     const req: Request = {
       code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
@@ -311,6 +389,7 @@ export class Broker implements Process {
         if (!err && resp?.code === ResponseCode.SUCCESS && first === null) first = resp;
         if (--pending > 0 || first === null || brokerId === 0 || this.conf.brokerId === 0) return;
         // registerBrokerResultList.get(0) once every NameServer answered or timed out.
+        if (this.controller) return; // the controller, not the NameServer, names a controller-mode slave's master
         const r: Response = first;
         this.masterAddr = (r.masterAddr as string | null) ?? null;
         this.replication?.onRegisterResult(this.masterAddr, (r.haServerAddr as string | null) ?? null);
@@ -321,6 +400,7 @@ export class Broker implements Process {
 
   /** Clean shutdown: UNREGISTER_BROKER to each NameServer in turn, then `done`. */
   shutdown(done: () => void): void {
+    this.controller?.shutdown();
     const ips = [...this.spec.namesrvIps];
     const next = (): void => {
       const ip = ips.shift();

@@ -57,6 +57,37 @@ export class Replication {
     this.sync.start();
   }
 
+  /**
+   * failover: controller: the HAService listens but the broker has no role yet (no HA client,
+   * no slave sync) until the controller assigns one (becomeSlave / promote).
+   */
+  startWithoutRole(): void {
+    this.store.role = "SLAVE";
+    this.ha.start();
+    this.ha.attach(false);
+  }
+
+  /** failover: controller: follow the master the controller named (HA to haAddr, slave sync to masterAddr). */
+  becomeSlave(haAddr: string, masterAddr: string): void {
+    this.store.role = "SLAVE";
+    this.ha.attach(false);
+    if (this.client && this.client.masterAddr !== haAddr) { this.client.shutdown("promoted"); this.client = null; }
+    if (!this.client) {
+      this.client = new HAClient(this.host, this.store, this.opts);
+      this.client.updateMasterAddress(haAddr);
+      this.client.start();
+    }
+    if (!this.sync) { this.sync = new SlaveSync(this.syncHost); this.sync.start(); }
+    this.sync.masterAddr = masterAddr;
+  }
+
+  /** failover: controller: connected slaves' HA ack offsets keyed by the controller broker id their reports carry. */
+  slaveAckOffsets(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const c of this.ha.connections) if (c.slaveBrokerId !== null && c.slaveAckOffset >= 0) m.set(c.slaveBrokerId, c.slaveAckOffset);
+    return m;
+  }
+
   get haConnected(): boolean {
     return this.client?.connected ?? false;
   }

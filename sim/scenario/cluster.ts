@@ -11,6 +11,8 @@ import { Node, type Process } from "../core/node.js";
 import type { RandomStreams } from "../core/random.js";
 import { Broker } from "../broker/broker.js";
 import { ROCKETMQ_DLEDGER_PORT } from "../dledger/types.js";
+import { ControllerProcess } from "../controller/controller.js";
+import { CONTROLLER_PORT, type ControllerEvent } from "../controller/protocol.js";
 import { Consumer } from "../client/consumer.js";
 import { Producer } from "../client/producer.js";
 import type { StorePort } from "../broker/store-port.js";
@@ -22,7 +24,7 @@ import type { Tracer } from "../trace/tracer.js";
 import { resolveSettings } from "./defaults.js";
 import type { Scenario } from "./types.js";
 
-export type NodeKind = "namesrv" | "broker" | "producer" | "consumer";
+export type NodeKind = "namesrv" | "broker" | "producer" | "consumer" | "controller";
 
 export interface SimNode {
   node: Node;
@@ -69,6 +71,26 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
   const nsNames = Array.from({ length: scn.cluster.nameservers }, (_, i) => `ns-${i}`);
   for (const name of nsNames) add(name, { kind: "namesrv" }, (n) => new NameServer(n, env));
   const namesrvIps = nsNames.map((_, i) => ipOf(i));
+  // failover: controller (5.3): one controller process, controller-0, right after the NameServers
+  // (only when a group uses it, so other scenarios keep their IPs). Its events go to the trace:
+  // election.start (term = the broker-set's masterEpoch before it), election.won, controller.syncStateSet.
+  let controllerAddr: string | null = null;
+  if (scn.cluster.brokers.some((g) => g.failover === "controller")) {
+    controllerAddr = `${ipOf(nodes.size)}:${CONTROLLER_PORT}`;
+    let proc: ControllerProcess | null = null;
+    const onEvent = (e: ControllerEvent): void => {
+      if (e.type === "election.start") {
+        tracer.emit({ type: "election.start", node: e.node, term: proc?.replicaInfo(e.brokerName)?.masterEpoch ?? 0,
+          brokerName: e.brokerName, reason: e.reason });
+      } else if (e.type === "election.won") {
+        tracer.emit({ type: "election.won", node: e.node, term: e.epoch, brokerName: e.brokerName, brokerId: e.brokerId, addr: e.addr });
+      } else if (e.type === "controller.syncStateSet") {
+        tracer.emit({ type: "controller.syncStateSet", node: e.node, brokerName: e.brokerName, members: e.members, epoch: e.epoch,
+          masterBrokerId: e.masterBrokerId });
+      }
+    };
+    add("controller-0", { kind: "controller" }, (n) => (proc = new ControllerProcess(n, { transport, onEvent })));
+  }
 
   for (const g of scn.cluster.brokers) {
     const topics = scn.topics.filter((t) => t.brokers.includes(g.name));
@@ -80,7 +102,8 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
       : null;
     for (let id = 0; id <= g.slaves; id++) {
       const spec = { clusterName: g.cluster, brokerName: g.name, brokerId: id, topics, namesrvIps, config: g.config,
-        makeStore: (n: Node) => makeStore(n, g, env), ...(peers ? { dledger: { selfId: `n${id}`, peers } } : {}) };
+        makeStore: (n: Node) => makeStore(n, g, env), ...(peers ? { dledger: { selfId: `n${id}`, peers } } : {}),
+        ...(g.failover === "controller" && controllerAddr ? { controllerAddr } : {}) };
       add(`${g.name}-${id}`, { kind: "broker", cluster: g.cluster, brokerName: g.name, brokerId: id }, (n) => new Broker(n, env, spec));
     }
   }

@@ -29,6 +29,9 @@ export function resolveBrokers(src: SourceMap, input: ScenarioInput, nodes: Name
     if (b.failover === "dledger" && slaves < 2) {
       throw src.error([...path, "failover"], `failover: dledger needs at least 3 nodes in the group (slaves: 2 or more), got ${slaves + 1}`);
     }
+    if (b.failover === "controller" && String(input.profile ?? "4.9") !== "5.3") {
+      throw src.error([...path, "failover"], `failover: controller needs profile "5.3" (Controller mode is RocketMQ 5.x), got "${String(input.profile ?? "4.9")}"`);
+    }
     for (let id = 0; id <= slaves; id++) nodes.add(`${b.name}-${id}`, [...path, "name"], "broker node");
     const tries = new Attempts();
     const config = tries.run(() => ({ ...settings(src, "broker", b.config, [...path, "config"]), ...groupStoreKeys(src, b, path) }));

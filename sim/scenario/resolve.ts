@@ -65,6 +65,9 @@ function runDuration(src: SourceMap, v: string | number): number {
 function resolveCluster(src: SourceMap, input: ScenarioInput, nodes: Names, groups: Names, clusterName: string): BrokerGroupSpec[] {
   const n = input.cluster.nameservers ?? 1;
   for (let i = 0; i < n; i++) nodes.add(`ns-${i}`, ["cluster", "nameservers"], "NameServer node");
+  // failover: controller: one controller node, built right after the NameServers (cluster.ts).
+  const ci = input.cluster.brokers.findIndex((b) => b.failover === "controller");
+  if (ci >= 0) nodes.add("controller-0", ["cluster", "brokers", ci, "failover"], "controller node");
   return resolveBrokers(src, input, nodes, groups, clusterName);
 }
 
@@ -152,6 +155,7 @@ function checkPromote(src: SourceMap, list: string[], path: Path, brokers: Broke
     const at = [...path, "nodes", i];
     const g = brokers.find((b) => n.startsWith(`${b.name}-`) && /^\d+$/.test(n.slice(b.name.length + 1)));
     if (!g) throw src.error(at, `"${n}" is not a broker; promote applies to slaves`);
+    if (g.failover === "controller") throw src.error(at, `"${n}" is in broker group ${g.name} (failover: controller): the controller elects its master; promote applies to manual failover`);
     if (g.failover === "dledger") throw src.error(at, `"${n}" is in broker group ${g.name} (failover: dledger): its nodes elect their master; promote applies to manual failover`);
     if (n === `${g.name}-0`) throw src.error(at, `"${n}" is broker group ${g.name}'s master (brokerId 0); promote a slave such as "${g.name}-1"`);
     const other = seen.get(g.name);

@@ -21,8 +21,8 @@ export const broker = strict({
     .describe("the master's role (slaves are SLAVE): SYNC_MASTER acknowledges a send once a slave has it (default ASYNC_MASTER)"),
   flushDiskType: choice(["ASYNC_FLUSH", "SYNC_FLUSH"], "flushDiskType").optional()
     .describe("SYNC_FLUSH acknowledges a send once it is on disk (default ASYNC_FLUSH)"),
-  failover: choice(["manual", "dledger"], "failover").optional()
-    .describe("manual (classic, default): a slave never promotes itself; the promote fault models the operator. dledger: the group's nodes (at least 3: slaves: 2) elect their master by Raft (enableDLegerCommitLog)"),
+  failover: choice(["manual", "dledger", "controller"], "failover").optional()
+    .describe("manual (classic, default): a slave never promotes itself; the promote fault models the operator. dledger: the group's nodes (at least 3: slaves: 2) elect their master by Raft (enableDLegerCommitLog). controller (profile 5.3): a controller node (controller-0) elects the master from the SyncStateSet (enableControllerMode)"),
   config: brokerGroupConfig.optional(),
   disk: disk.optional().describe("the disk of every node in the group"),
 });

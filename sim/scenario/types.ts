@@ -33,9 +33,10 @@ export interface BrokerGroupSpec {
   disk: DiskSpec;
   /**
    * How a slave becomes master: "manual" (classic: only the promote fault), "dledger" (the
-   * group's nodes elect a leader: sim/broker/dledger-commitlog.ts). Absent = manual.
+   * group's nodes elect a leader: sim/broker/dledger-commitlog.ts), "controller" (5.3: a
+   * controller process elects the master: sim/controller/, wired in sim/broker/broker.ts). Absent = manual.
    */
-  failover?: "manual" | "dledger";
+  failover?: "manual" | "dledger" | "controller";
 }
 
 /** A broker node's simulated disk. Latencies in µs; bandwidth in bytes/s. */

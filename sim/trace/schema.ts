@@ -37,7 +37,7 @@ const RouteBroker = z.object({
 
 export const TraceEvent = z.discriminatedUnion("type", [
   // Topology: one per node at t=0, before anything else happens.
-  z.object({ ...base, type: z.literal("node.add"), kind: z.enum(["namesrv", "broker", "producer", "consumer"]),
+  z.object({ ...base, type: z.literal("node.add"), kind: z.enum(["namesrv", "broker", "producer", "consumer", "controller"]),
     ip: z.string(), group: z.string().optional(), cluster: z.string().optional(),
     brokerName: z.string().optional(), brokerId: z.number().optional() }),
   z.object({ ...base, type: z.literal("node.up"), incarnation: z.number() }),
@@ -116,10 +116,20 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // ---- DLedger (failover: dledger; sim/dledger/). node = the broker node. A candidate starts an
   // election for `term`; a member answers a candidate's vote (candidate = its node, result =
   // VoteResponse.RESULT); a candidate won `term` (it is LEADER; it serves writes once ready, see broker.role).
-  z.object({ ...base, type: z.literal("election.start"), term: z.number() }),
+  // With failover: controller (5.3, sim/controller/) node = controller-0 for election.start
+  // (term = the broker-set's masterEpoch before the election; brokerName, reason added) and the
+  // new master's node for election.won (term = the new masterEpoch; brokerName, brokerId = its
+  // controller id, addr added).
+  z.object({ ...base, type: z.literal("election.start"), term: z.number(), brokerName: z.string().optional(),
+    reason: z.string().optional() }),
   z.object({ ...base, type: z.literal("election.vote"), term: z.number(), candidate: node, granted: z.boolean(),
     result: z.string() }),
-  z.object({ ...base, type: z.literal("election.won"), term: z.number() }),
+  z.object({ ...base, type: z.literal("election.won"), term: z.number(), brokerName: z.string().optional(),
+    brokerId: z.number().optional(), addr: z.string().optional() }),
+  // failover: controller: the controller's SyncStateSet of a broker-set changed or was confirmed
+  // (node = controller-0; members = controller broker ids, epoch = syncStateSetEpoch).
+  z.object({ ...base, type: z.literal("controller.syncStateSet"), brokerName: z.string(), members: z.array(z.number()),
+    epoch: z.number(), masterBrokerId: z.number().nullable() }),
   z.object({ ...base, type: z.literal("run.end"), reason: z.string(), events: z.number() }),
 ]);
 export type TraceEvent = z.infer<typeof TraceEvent>;

@@ -128,9 +128,14 @@ export class HAClient {
     return this.report(max);
   }
 
+  private reportFrame(offset: number): HaFrame {
+    const id = this.opts.reportBrokerId?.() ?? null;
+    return id === null ? { ha: "report", offset } : { ha: "report", offset, brokerId: id };
+  }
+
   private report(offset: number): boolean {
     const ch = this.ch!;
-    if (!this.host.transport.send(ch, 0, { ha: "report", offset } satisfies HaFrame)) { this.closeMaster("peer-closed", true); return false; }
+    if (!this.host.transport.send(ch, 0, this.reportFrame(offset))) { this.closeMaster("peer-closed", true); return false; }
     this.lastWriteUs = this.now;
     return true;
   }

@@ -40,6 +40,8 @@ export class HAConnection {
   slaveAckOffset = -1;
   open = true;
   readonly slave: string;
+  /** failover: controller: the slave's controller broker id, from its reports (null otherwise). */
+  slaveBrokerId: number | null = null;
   private nextTransfer = -1;
   private startOffset = -1;
   private lastReadUs: number;
@@ -57,7 +59,12 @@ export class HAConnection {
   }
 
   readonly handler: ChannelHandler = {
-    onMessage: (_ch, msg) => { if ((msg as HaFrame).ha === "report") this.onReport((msg as HaFrame).offset); },
+    onMessage: (_ch, msg) => {
+      const f = msg as HaFrame;
+      if (f.ha !== "report") return;
+      if (f.brokerId !== undefined) this.slaveBrokerId = f.brokerId;
+      this.onReport(f.offset);
+    },
     onClose: (_ch, reason) => this.gone(reason),
   };
 

@@ -23,13 +23,16 @@ import type { StoredMessage } from "../types.js";
  * heal). A slave that sees a gap treats it as the broken stream it is and reconnects.
  */
 export interface HaTransfer { ha: "transfer"; offset: number; msgs: StoredMessage[]; seq: number }
-export interface HaReport { ha: "report"; offset: number }
+/** brokerId: failover: controller only — the slave's controller broker id (AutoSwitchHAClient's handshake carries it). */
+export interface HaReport { ha: "report"; offset: number; brokerId?: number }
 export type HaFrame = HaTransfer | HaReport;
 
 export interface HaOptions {
   /** Which version's HAClient/HAConnection/CommitLog rules apply. */
   profile: "4.9" | "5.3";
   port: number; // haListenPort 10912
+  /** failover: controller: this slave's controller broker id, sent in its reports (absent otherwise). */
+  reportBrokerId?: () => number | null;
   heartbeatUs: number; // haSendHeartbeatInterval 5 s
   housekeepingUs: number; // haHousekeepingInterval 20 s
   batchBytes: number; // haTransferBatchSize 32 KiB

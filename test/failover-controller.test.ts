@@ -1,0 +1,98 @@
+// failover: controller (5.3; sim/controller/ wired in sim/broker/broker.ts): what the loader
+// accepts and refuses, and what a small run does — a controller node is built, the controller
+// elects a master at start, which registers as brokerId 0; the others become slaves under
+// their controller ids; nobody registers before the controller assigns a role.
+import { describe, expect, it } from "vitest";
+import { loadScenarioText } from "../sim/scenario/load.js";
+import { runScenario } from "../sim/scenario/run.js";
+import type { TraceEvent } from "../sim/trace/schema.js";
+
+const scenario = (profile: string) => `name: t
+seed: 7
+duration: 40s
+profile: "${profile}"
+cluster:
+  nameservers: 1
+  brokers:
+    - { name: broker-a, slaves: 2, failover: controller }
+topics:
+  - { name: T, brokers: [broker-a], writeQueueNums: 2, readQueueNums: 2 }
+producers:
+  - { group: pg, topic: T, rate: 50, start: 5s }
+consumers:
+  - { group: cg, topic: T }
+`;
+
+function run(yaml: string): { events: TraceEvent[]; r: ReturnType<typeof runScenario> } {
+  const events: TraceEvent[] = [];
+  const r = runScenario(loadScenarioText(yaml, "t.yaml"), { tracePath: null, listeners: [(e) => events.push(e)] });
+  return { events, r };
+}
+
+describe("loading", () => {
+  it("needs profile 5.3", () => {
+    expect(() => loadScenarioText(scenario("4.9"), "t.yaml")).toThrow(
+      /^t\.yaml:8:46 cluster\.brokers\[0\]\.failover: failover: controller needs profile "5\.3" \(Controller mode is RocketMQ 5\.x\), got "4\.9"$/);
+    expect(loadScenarioText(scenario("5.3"), "t.yaml").cluster.brokers[0].failover).toBe("controller");
+  });
+
+  it("refuses promote on a controller group", () => {
+    expect(() => loadScenarioText(`${scenario("5.3")}faults:\n  - { at: 1s, action: promote, nodes: [broker-a-1] }\n`, "t.yaml"))
+      .toThrow(/"broker-a-1" is in broker group broker-a \(failover: controller\): the controller elects its master/);
+  });
+
+  it("names the controller node controller-0 (faults and expectations may use it)", () => {
+    const scn = loadScenarioText(`${scenario("5.3")}faults:\n  - { at: 10s, action: crash, nodes: [controller-0] }\n`, "t.yaml");
+    expect(scn.faults.length).toBe(1);
+  });
+});
+
+describe("a run", () => {
+  const { events, r } = run(scenario("5.3"));
+  const of = <T extends TraceEvent["type"]>(type: T) => events.filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);
+
+  it("builds controller-0 after the NameServers", () => {
+    const adds = of("node.add");
+    expect(adds.slice(0, 2).map((e) => [e.node, e.kind])).toEqual([["ns-0", "namesrv"], ["controller-0", "controller"]]);
+  });
+
+  it("assigns roles at start: one master (brokerId 0, masterEpoch 1), two slaves under their controller ids", () => {
+    const won = of("election.won");
+    expect(won.length).toBe(1);
+    expect(won[0].term).toBe(1);
+    expect(won[0].t).toBeLessThan(1_000_000);
+    const roles = of("broker.role");
+    expect(roles.length).toBe(3);
+    const master = roles.find((e) => e.brokerId === 0)!;
+    expect(master.node).toBe(won[0].node);
+    expect(master.role).toBe("ASYNC_MASTER");
+    expect(master.epoch).toBe(1);
+    const slaves = roles.filter((e) => e.role === "SLAVE");
+    expect(slaves.length).toBe(2);
+    // controller broker ids start at 1; the master's is election.won's brokerId.
+    expect(new Set([won[0].brokerId, ...slaves.map((e) => e.brokerId)])).toEqual(new Set([1, 2, 3]));
+    for (const s of slaves) expect(s.epoch).toBe(1);
+  });
+
+  it("registers nobody before its role, then each at once under that role's brokerId", () => {
+    const roles = of("broker.role");
+    for (const reg of of("ns.register")) {
+      const role = roles.find((e) => e.node === reg.broker)!;
+      expect(reg.t).toBeGreaterThanOrEqual(role.t);
+      expect(reg.brokerId).toBe(role.brokerId);
+    }
+    for (const role of roles) {
+      const first = of("ns.register").find((e) => e.broker === role.node)!;
+      expect(first.t - role.t).toBeLessThan(10_000);
+    }
+  });
+
+  // (40 s: the consumers start at 0 s, before any broker-a node has a role, so their first
+  // route comes with the 30 s poll.)
+  it("grows the SyncStateSet to all three and loses nothing", () => {
+    const sss = of("controller.syncStateSet");
+    expect(sss.at(-1)!.members).toEqual([1, 2, 3]);
+    expect(r.checks.lost).toBe(0);
+    expect(of("send.result").some((e) => e.status === "SEND_OK")).toBe(true);
+  });
+});
