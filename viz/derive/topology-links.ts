@@ -4,16 +4,21 @@ import { own } from "../state/record.js";
 import type { NodeInfo, VizState } from "../state/types.js";
 import { linkCut, type LinkCut } from "./reachability.js";
 
-export type LinkKind = "register" | "namesrv" | "publish" | "consume";
-/** ok; stale: registered but the broker is not up; absent: not in the table; cut: partitioned. */
-export type LinkState = "ok" | "stale" | "absent" | "cut";
+export type LinkKind = "register" | "namesrv" | "publish" | "consume" | "ha";
+/**
+ * ok; stale: registered but the broker is not up; absent: not in the table;
+ * failed: an HA connection down, or pulls rejected / unanswered; cut: partitioned.
+ */
+export type LinkState = "ok" | "stale" | "absent" | "failed" | "cut";
 
 export interface TopoLink {
   key: string;
   kind: LinkKind;
   from: string;
-  /** A node name, or a brokerName for publish/consume links. */
+  /** A node name, or a brokerName for publish links and consume links without pull targets. */
   to: string;
+  /** HA links: bytes the slave is behind. */
+  behind?: number;
   state: LinkState;
   cut: LinkCut;
 }
@@ -51,7 +56,22 @@ export function topologyLinks(s: VizState, infos: NodeInfo[]): TopoLink[] {
     } else {
       for (const a of Object.values(own(s.assignments, c.name) ?? {})) for (const q of a.queues) targets.add(q.brokerName);
     }
-    for (const b of targets) add(c.kind === "producer" ? "publish" : "consume", c.name, b, groupNode(infos, b), "ok");
+    if (c.kind === "producer") {
+      for (const b of targets) add("publish", c.name, b, groupNode(infos, b), "ok");
+      continue;
+    }
+    // A consumer reads each owned broker group from the broker its pulls last went to, if known.
+    const pulls = Object.entries(own(s.pulls, c.name) ?? {});
+    for (const b of targets) {
+      const latest = pulls.filter(([k]) => k.slice(0, k.lastIndexOf("#")) === b).map(([, p]) => p).sort((x, y) => y.t - x.t)[0];
+      if (latest) add("consume", c.name, latest.broker, latest.broker, latest.result === "served" ? "ok" : "failed");
+      else add("consume", c.name, b, groupNode(infos, b), "ok");
+    }
+  }
+  for (const [slave, h] of Object.entries(s.ha)) {
+    const cut = linkCut(s.partition, slave, h.master);
+    const state: LinkState = cut !== "none" ? "cut" : h.connected ? "ok" : "failed";
+    out.push({ key: `ha:${slave}>${h.master}`, kind: "ha", from: slave, to: h.master, cut, state, ...(h.behind !== undefined && { behind: h.behind }) });
   }
   return out;
 }

@@ -35,7 +35,16 @@ const FORMATS: Record<string, Fmt> = {
   consume: (e) => `consumed ${s(e.msgId)} from ${s(e.brokerName)}#${s(e.queueId)}${typeof e.reconsumeTimes === "number" && e.reconsumeTimes > 0 ? ` (redelivery ${e.reconsumeTimes})` : ""}`,
   rebalance: (e) => `rebalance ${s(e.group)}/${s(e.topic)}: ${Array.isArray(e.queues) ? e.queues.map(q).join(" ") || "(none)" : "?"}`,
   "offset.commit": (e) => `offset of ${s(e.group)} on ${s(e.topic)}#${s(e.queueId)} = ${s(e.offset)}`,
-  "broker.role": (e) => `role ${s(e.role)}${e.epoch !== undefined ? ` epoch ${s(e.epoch)}` : ""}`,
+  "broker.role": (e) => `role ${s(e.role)}${e.brokerId !== undefined ? ` brokerId ${s(e.brokerId)}` : ""}${e.epoch !== undefined ? ` epoch ${s(e.epoch)}` : ""}`,
+  "ha.connect": (e) => `HA connected to master ${s(e.master)} at offset ${s(e.offset)}`,
+  "ha.disconnect": (e) => `HA connection to ${s(e.peer)} dropped by the ${s(e.side)}: ${s(e.reason)}`,
+  "ha.ack": (e) => `slave ${s(e.slave)} at offset ${s(e.offset)}, ${s(e.behind)} bytes behind`,
+  "offset.sync": (e) => `consumer offsets copied from ${s(e.master)}: ${s(e.changed)} changed, ${s(e.rewound)} rewound`,
+  "pull.target": (e) => `pulls of ${s(e.brokerName)}#${s(e.queueId)} go to ${s(e.broker)} (id ${s(e.brokerId)}): ${s(e.result)}`,
+  "election.start": (e) => `election for term ${s(e.term)}${e.brokerName ? ` of ${s(e.brokerName)}` : ""}${e.reason ? ` (${s(e.reason)})` : ""}`,
+  "election.vote": (e) => `vote for ${s(e.candidate)} in term ${s(e.term)}: ${e.granted ? "granted" : "refused"} (${s(e.result)})`,
+  "election.won": (e) => `won term ${s(e.term)}${e.brokerName ? ` of ${s(e.brokerName)}` : ""}${e.brokerId !== undefined ? ` as brokerId ${s(e.brokerId)}` : ""}`,
+  "controller.syncStateSet": (e) => `SyncStateSet of ${s(e.brokerName)}: {${Array.isArray(e.members) ? e.members.join(", ") : "?"}} epoch ${s(e.epoch)}, master ${e.masterBrokerId === null ? "none" : s(e.masterBrokerId)}`,
 };
 
 const COMMON = new Set(["t", "type", "node"]);

@@ -10,6 +10,7 @@ import * as messages from "./reduce-messages.js";
 import * as namesrv from "./reduce-namesrv.js";
 import * as network from "./reduce-network.js";
 import * as nodes from "./reduce-nodes.js";
+import * as replication from "./reduce-replication.js";
 import type { VizState } from "./types.js";
 
 export type Handler = (s: VizState, e: AnyEvent) => VizState;
@@ -20,7 +21,14 @@ export const handlers: Readonly<Record<string, Handler>> = {
   "node.down": nodes.nodeDown,
   "node.pause": nodes.nodePause,
   "node.resume": nodes.nodeResume,
-  "broker.role": nodes.brokerRole,
+  "broker.role": replication.brokerRole,
+  "ha.connect": replication.haConnect,
+  "ha.disconnect": replication.haDisconnect,
+  "ha.ack": replication.haAck,
+  "election.start": replication.electionStart,
+  "election.won": replication.electionWon,
+  "controller.syncStateSet": replication.syncStateSet,
+  "pull.target": clients.pullTarget,
   fault: nodes.fault,
   "run.end": nodes.runEnd,
   "net.partition": network.netPartition,

@@ -25,7 +25,7 @@ export interface ConsumeEvent { t: number; type: "consume"; node: string; msgId:
 export interface RebalanceEvent { t: number; type: "rebalance"; node: string; group: string; topic: string; queues: { brokerName: string; queueId: number }[] }
 /** node = the broker that stored the offset (brokerName from its node.add). */
 export interface OffsetCommitEvent { t: number; type: "offset.commit"; node: string; group?: string; topic: string; brokerName?: string; queueId: number; offset: number }
-export interface BrokerRoleEvent { t: number; type: "broker.role"; node: string; role: string; brokerId?: number; epoch?: number }
+export interface BrokerRoleEvent { t: number; type: "broker.role"; node: string; brokerName?: string; role: string; brokerId?: number; epoch?: number }
 
 export const isStr = (v: unknown): v is string => typeof v === "string";
 export const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);

@@ -1,7 +1,7 @@
 // Clients: which NameServer they use, their route per topic, queue assignments.
 
 import type { AnyEvent, EventOf } from "./events.js";
-import { isRebalance } from "./events.js";
+import { isNum, isRebalance, isStr } from "./events.js";
 import { own, set } from "./record.js";
 import type { ClientRoute, ClientState, VizState } from "./types.js";
 
@@ -32,4 +32,11 @@ export function rebalance(s: VizState, e: AnyEvent): VizState {
   const queues = e.queues.map((q) => ({ brokerName: q.brokerName, queueId: q.queueId }));
   const mine = own(s.assignments, e.node) ?? {};
   return { ...s, assignments: set(s.assignments, e.node, set(mine, e.topic, { group: e.group, t: e.t, queues })) };
+}
+
+export function pullTarget(s: VizState, e: AnyEvent): VizState {
+  if (!isStr(e.brokerName) || !isNum(e.queueId) || !isStr(e.broker) || !isStr(e.result)) return s;
+  const mine = own(s.pulls, e.node) ?? {};
+  const target = { broker: e.broker, brokerId: isNum(e.brokerId) ? e.brokerId : -1, result: e.result, t: e.t };
+  return { ...s, pulls: set(s.pulls, e.node, set(mine, `${e.brokerName}#${e.queueId}`, target)) };
 }

@@ -1,11 +1,10 @@
 // Nodes: topology, life cycle, roles, scenario faults.
 
 import type { AnyEvent, EventOf } from "./events.js";
-import { isBrokerRole } from "./events.js";
 import { own, remove, set } from "./record.js";
 import type { NodeKind, NodeState, NodeStatus, VizState } from "./types.js";
 
-const KINDS: readonly string[] = ["namesrv", "broker", "producer", "consumer"];
+const KINDS: readonly string[] = ["namesrv", "broker", "producer", "consumer", "controller"];
 const DOWN: Record<string, NodeStatus> = { crash: "crashed", "power-off": "off", shutdown: "stopped" };
 
 function nodeState(s: VizState, name: string): NodeState {
@@ -24,7 +23,7 @@ function forgetMemory(s: VizState, name: string): VizState {
     return { ...s, ns: remove(s.ns, name), nsRemoved: remove(s.nsRemoved, name), nsDeletedTopics: remove(s.nsDeletedTopics, name) };
   }
   if (kind === "producer" || kind === "consumer") {
-    return { ...s, clients: remove(s.clients, name), assignments: remove(s.assignments, name) };
+    return { ...s, clients: remove(s.clients, name), assignments: remove(s.assignments, name), pulls: remove(s.pulls, name) };
   }
   return s;
 }
@@ -63,13 +62,6 @@ export function nodePause(s: VizState, e: AnyEvent): VizState {
 export function nodeResume(s: VizState, e: AnyEvent): VizState {
   const prev = nodeState(s, e.node);
   return prev.status === "paused" ? withStatus(s, e.node, { status: "up" }, e.t) : s;
-}
-
-export function brokerRole(s: VizState, e: AnyEvent): VizState {
-  if (!isBrokerRole(e)) return s;
-  const prev = nodeState(s, e.node);
-  const next: NodeState = { ...prev, role: e.role, ...(typeof e.epoch === "number" && { epoch: e.epoch }) };
-  return { ...s, nodes: set(s.nodes, e.node, next) };
 }
 
 export function fault(s: VizState, ev: AnyEvent): VizState {

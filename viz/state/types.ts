@@ -3,7 +3,7 @@
 // not touch are shared with the previous state, so a checkpoint is just a kept
 // reference and views can skip re-rendering when a sub-record is identical.
 
-export type NodeKind = "namesrv" | "broker" | "producer" | "consumer";
+export type NodeKind = "namesrv" | "broker" | "producer" | "consumer" | "controller";
 /** Mirrors sim/core/node.ts NodeStatus, plus "new" before the first node.up. */
 export type NodeStatus = "new" | "up" | "paused" | "crashed" | "off" | "stopped";
 
@@ -25,9 +25,47 @@ export interface NodeState {
   /** Time of the last status change. */
   since: number;
   incarnation: number;
-  /** From broker.role events (DLedger / controller mode). */
+  /** From broker.role events (at every start and at a promotion). */
   role?: string;
+  /** brokerId the role came with (changes at a promotion). */
+  brokerId?: number;
   epoch?: number;
+}
+
+/** A slave's HA connection to its master (key: the slave). */
+export interface HaLink {
+  master: string;
+  connected: boolean;
+  since: number;
+  /** Bytes behind the master at its last report. */
+  behind?: number;
+  reason?: string;
+}
+
+/** The last election of a broker group (DLedger term or controller masterEpoch). */
+export interface Election {
+  term: number;
+  phase: "electing" | "won";
+  t: number;
+  /** The candidate that started it (DLedger) or undefined (controller). */
+  candidate?: string;
+  winner?: string;
+}
+
+/** The controller's SyncStateSet of a broker group. */
+export interface SyncStateSet {
+  members: number[];
+  epoch: number;
+  masterBrokerId: number | null;
+  t: number;
+}
+
+/** Where a consumer's pulls of one queue go (pull.target). */
+export interface PullTarget {
+  broker: string;
+  brokerId: number;
+  result: string;
+  t: number;
 }
 
 export interface Partition {
@@ -143,6 +181,14 @@ export interface VizState {
   clients: Record<string, ClientState>;
   /** Consumer -> topic -> assignment. */
   assignments: Record<string, Record<string, Assignment>>;
+  /** Slave node -> its HA link. */
+  ha: Record<string, HaLink>;
+  /** brokerName -> last election. */
+  elections: Record<string, Election>;
+  /** brokerName -> SyncStateSet (controller mode). */
+  syncStateSets: Record<string, SyncStateSet>;
+  /** Consumer -> `${brokerName}#${queueId}` -> pull target. */
+  pulls: Record<string, Record<string, PullTarget>>;
   /** `${topic}|${brokerName}|${queueId}` -> highest stored offset. */
   queueMax: Record<string, number>;
   /** `${group}|${topic}|${brokerName}|${queueId}` -> committed offset. */

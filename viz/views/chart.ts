@@ -35,7 +35,7 @@ export function createChart(root: HTMLElement, spec: ChartSpec) {
     x = d3.scaleLinear().domain([0, spec.end]).range([M.left, width - M.right]);
     let ymax = 0;
     for (const l of spec.lines) for (const v of l.values) if (v > ymax) ymax = v;
-    const y = d3.scaleLinear().domain([0, ymax || 1]).nice().range([H - M.bottom, M.top]);
+    const y = d3.scaleLinear().domain([0, Math.max(ymax, 4)]).nice().range([H - M.bottom, M.top]);
     svg.append("g").attr("class", "axis").attr("transform", `translate(0,${H - M.bottom})`)
       .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 100))).tickFormat((v) => clock(+v).replace(/\.000$/, "")));
     svg.append("g").attr("class", "axis").attr("transform", `translate(${M.left},0)`)

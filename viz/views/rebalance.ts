@@ -26,7 +26,16 @@ export function createRebalance(root: HTMLElement, cmd: Commands, model: TraceMo
     empty.hidden = ms.length > 0;
     holder.replaceChildren();
     strips = [];
-    for (const m of ms) holder.append(block(m, f, cmd, changes.get(m.group) ?? [], model, strips));
+    for (const m of ms) {
+      const times = changes.get(m.group);
+      if (times) holder.append(block(m, f, cmd, times, model, strips));
+      else {
+        const box = el("div", "matrix");
+        box.dataset.group = m.group;
+        box.append(el("h3", "", `${m.group} / ${m.topic}`), el("p", "note", "No rebalance events for this group in the trace: ownership unknown."));
+        holder.append(box);
+      }
+    }
   }
 
   return {

@@ -8,7 +8,7 @@ import { clock } from "../format/time.js";
 import { KEY_KINDS, KEY_LABELS, type KeyKind } from "../model/key-events.js";
 import type { TraceModel } from "../model/trace-model.js";
 
-const LANE = 13, TOP = 22, LEFT = 118, RIGHT = 14, AXIS = 22;
+const LANE = 13, TOP = 34, LEFT = 118, RIGHT = 14, AXIS = 22, CHAR = 5.6;
 
 export function createTimeline(root: HTMLElement, cmd: Commands, model: TraceModel): View {
   root.replaceChildren();
@@ -52,12 +52,21 @@ export function createTimeline(root: HTMLElement, cmd: Commands, model: TraceMod
     const faults = svg.append("g").attr("class", "faults");
     const fx: number[] = [];
     for (let k = 0; k < keys.index.length; k++) if (KEY_KINDS[keys.kind[k]] === "fault") fx.push(keys.index[k]);
+    // Labels stagger over two rows when they would overlap.
+    const row = new Map<number, number>();
+    let ends = [-Infinity, -Infinity];
+    for (const i of fx) {
+      const px = x(cp.times[i]), w = 14 + faultLabel(cp.events[i]).length * CHAR;
+      const r = px > ends[0] ? 0 : px > ends[1] ? 1 : (ends[0] <= ends[1] ? 0 : 1);
+      row.set(i, r);
+      ends[r] = px + w;
+    }
     const flag = faults.selectAll("g").data(fx).join("g").attr("class", "fault")
       .attr("transform", (i) => `translate(${x(cp.times[i])},0)`)
       .on("click", (ev: MouseEvent, i) => { ev.stopPropagation(); cmd.seek(cp.times[i]); });
     flag.append("line").attr("y1", 4).attr("y2", height - AXIS);
-    flag.append("path").attr("d", "M0,4 L9,8 L0,12 Z");
-    flag.append("text").attr("x", 11).attr("y", 12).text((i) => faultLabel(cp.events[i]));
+    flag.append("path").attr("d", (i) => { const y = 4 + (row.get(i) ?? 0) * 13; return `M0,${y} L9,${y + 4} L0,${y + 8} Z`; });
+    flag.append("text").attr("x", 11).attr("y", (i) => 12 + (row.get(i) ?? 0) * 13).text((i) => faultLabel(cp.events[i]));
     flag.append("title").text((i) => `${clock(cp.times[i])} ${eventText(cp.events[i])}`);
 
     svg.append("g").attr("class", "axis").attr("transform", `translate(0,${height - AXIS})`)

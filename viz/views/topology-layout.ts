@@ -1,11 +1,11 @@
-// Where each node goes in the topology drawing (viewBox units): NameServers on
-// top, broker groups (master and slaves side by side) in the middle, producers
+// Where each node goes in the topology drawing (viewBox units): NameServers (and
+// controllers) on top, broker groups (master and slaves side by side) in the middle, producers
 // on the left and consumers on the right, grouped by client group. Computed once
 // from every node the trace ever adds, so nodes never jump around.
 
 import type { NodeInfo } from "../state/types.js";
 
-export const NODE_W = 112, NODE_H = 38;
+export const NODE_W = 128, NODE_H = 38;
 
 export interface Box { x: number; y: number; w: number; h: number }
 export interface Placed extends Box { info: NodeInfo }
@@ -25,7 +25,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function layoutTopology(infos: NodeInfo[]): Layout {
   const byKind = (k: string) => infos.filter((i) => i.kind === k).sort((a, b) => a.order - b.order);
-  const nss = byKind("namesrv"), brokers = byKind("broker"), producers = byKind("producer"), consumers = byKind("consumer");
+  const nss = [...byKind("namesrv"), ...byKind("controller")], brokers = byKind("broker"), producers = byKind("producer"), consumers = byKind("consumer");
 
   // Broker groups by brokerName, master (id 0) first.
   const bgroups = new Map<string, NodeInfo[]>();

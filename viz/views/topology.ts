@@ -10,7 +10,7 @@ import { duration } from "../format/time.js";
 import type { TraceModel } from "../model/trace-model.js";
 import { own } from "../state/record.js";
 import type { NodeInfo, NodeState, VizState } from "../state/types.js";
-import { centre, layoutTopology, type Layout, type Placed } from "./topology-layout.js";
+import { centre, layoutTopology, type Box, type Layout, type Placed } from "./topology-layout.js";
 
 export const STATUS_TEXT: Record<string, string> = {
   new: "not started", up: "up", paused: "paused", crashed: "crashed", off: "powered off", stopped: "shut down",
@@ -46,12 +46,15 @@ export function createTopology(root: HTMLElement, cmd: Commands, model: TraceMod
   const tip = nodeSel.append("title");
 
   let lastT = -1;
-  let last: { nodes: VizState["nodes"]; partition: VizState["partition"]; ns: VizState["ns"]; clients: VizState["clients"]; assignments: VizState["assignments"]; sel: string | null } | null = null;
+  const watched = (s: VizState, sel: string | null) => [s.nodes, s.partition, s.ns, s.clients, s.assignments, s.pulls, s.ha, s.elections, s.syncStateSets, sel];
+  let last: unknown[] | null = null;
 
   function linkPath(l: TopoLink): string {
     const a = layout.nodeAt.get(l.from);
-    const b = l.kind === "publish" || l.kind === "consume" ? layout.brokerGroupAt.get(l.to) : layout.nodeAt.get(l.to);
+    const b = l.kind === "publish" ? layout.brokerGroupAt.get(l.to)
+      : l.kind === "consume" ? layout.nodeAt.get(l.to) ?? layout.brokerGroupAt.get(l.to) : layout.nodeAt.get(l.to);
     if (!a || !b) return "";
+    if (l.kind === "ha") return haArc(a, b);
     const [x1, y1] = centre(a), [x2, y2] = centre(b);
     return `M${x1},${y1} L${x2},${y2}`;
   }
@@ -61,12 +64,12 @@ export function createTopology(root: HTMLElement, cmd: Commands, model: TraceMod
     element: svg.node() as SVGSVGElement,
     update(f: Frame) {
       const s = f.state;
-      if (last && last.nodes === s.nodes && last.partition === s.partition && last.ns === s.ns && last.clients === s.clients
-        && last.assignments === s.assignments && last.sel === f.selection) {
+      const now = watched(s, f.selection);
+      if (last && now.every((v, i) => v === last![i])) {
         if (f.t !== lastT) { lastT = f.t; nodeSel.select("text.status").text((d) => statusLine(s, d.info, f.t)); }
         return;
       }
-      last = { nodes: s.nodes, partition: s.partition, ns: s.ns, clients: s.clients, assignments: s.assignments, sel: f.selection };
+      last = now;
       const links = topologyLinks(s, infos).filter((l) => linkPath(l) !== "");
       gLinks.selectAll<SVGPathElement, TopoLink>("path").data(links, (l) => l.key).join("path")
         .attr("d", linkPath)
@@ -76,6 +79,11 @@ export function createTopology(root: HTMLElement, cmd: Commands, model: TraceMod
       gLinks.selectAll<SVGTextElement, TopoLink>("text.cut-mark").data(cuts, (l) => l.key).join("text")
         .attr("class", "cut-mark").attr("text-anchor", "middle").attr("dy", "0.35em")
         .attr("x", (l) => midpoint(linkPath(l))[0]).attr("y", (l) => midpoint(linkPath(l))[1]).text("✕");
+      const lagging = links.filter((l) => l.kind === "ha" && (l.behind ?? 0) > 0);
+      gLinks.selectAll<SVGTextElement, TopoLink>("text.ha-lag").data(lagging, (l) => l.key).join("text")
+        .attr("class", "ha-lag").attr("text-anchor", "middle")
+        .attr("x", (l) => midpoint(linkPath(l))[0]).attr("y", (l) => midpoint(linkPath(l))[1] + 10).text((l) => `${bytes(l.behind ?? 0)} behind`);
+      groupSel.select("text").text((g) => (g.kind === "broker" ? brokerGroupLabel(s, g.label) : g.label));
 
       nodeSel.attr("data-status", (d) => stateOf(s, d.info).status)
         .attr("class", (d) => {
@@ -109,12 +117,36 @@ function statusLine(s: VizState, info: NodeInfo, t: number): string {
 
 function badge(s: VizState, info: NodeInfo): string {
   if (info.kind !== "broker") return "";
-  const role = stateOf(s, info).role;
-  if (role) return role.toLowerCase().replace(/_/g, " ");
-  return info.brokerId === 0 ? "master" : info.brokerId !== undefined ? `slave ${info.brokerId}` : "";
+  const st = stateOf(s, info);
+  const id = st.brokerId ?? info.brokerId;
+  if (st.role) return st.role === "SLAVE" ? `slave ${id ?? ""}`.trim() : st.role === "SYNC_MASTER" ? "sync master" : "master";
+  return id === 0 ? "master" : id !== undefined && id >= 0 ? `slave ${id}` : "";
 }
 
+/** "broker-a · term 3 won by broker-a-1 · SyncStateSet {1,2}". */
+function brokerGroupLabel(s: VizState, brokerName: string): string {
+  const parts = [brokerName];
+  const el = own(s.elections, brokerName);
+  if (el) parts.push(el.phase === "electing" ? `electing (term ${el.term})…` : `term ${el.term}: ${el.winner ?? "?"}`);
+  const sss = own(s.syncStateSets, brokerName);
+  if (sss) parts.push(`SyncStateSet {${sss.members.join(",")}}`);
+  return parts.join(" · ");
+}
+
+/** HA link: an arc under the two nodes of a broker group. */
+function haArc(a: Box, b: Box): string {
+  const x1 = a.x + a.w / 2, x2 = b.x + b.w / 2, y = Math.max(a.y + a.h, b.y + b.h);
+  return `M${x1},${y} Q${(x1 + x2) / 2},${y + 16} ${x2},${y}`;
+}
+
+function bytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+}
+
+/** Middle of a straight (M…L…) or quadratic (M…Q…) link path. */
 function midpoint(d: string): [number, number] {
+  const q = /M([-\d.]+),([-\d.]+) Q([-\d.]+),([-\d.]+) ([-\d.]+),([-\d.]+)/.exec(d);
+  if (q) return [(+q[1] + 2 * +q[3] + +q[5]) / 4, (+q[2] + 2 * +q[4] + +q[6]) / 4];
   const m = /M([-\d.]+),([-\d.]+) L([-\d.]+),([-\d.]+)/.exec(d);
   if (!m) return [0, 0];
   return [(+m[1] + +m[3]) / 2, (+m[2] + +m[4]) / 2];

@@ -22,12 +22,12 @@ export function formatSpeed(s: number): string {
 
 export function createTransport(root: HTMLElement, cmd: Commands): View {
   root.replaceChildren();
-  button(root, "⏮", "Previous key event (Shift+←)", () => cmd.stepKey(-1));
-  button(root, "◀", "Previous event (←)", () => cmd.step(-1));
+  button(root, "◀◀", "Previous key event (Shift+←)", () => cmd.stepKey(-1));
+  button(root, "◀|", "Previous event (←)", () => cmd.step(-1));
   const play = button(root, "▶", "Play / pause (Space)", () => cmd.togglePlay(), "play");
   play.dataset.testid = "play";
-  button(root, "▶|", "Next event (→)", () => cmd.step(1));
-  button(root, "⏭", "Next key event (Shift+→)", () => cmd.stepKey(1));
+  button(root, "|▶", "Next event (→)", () => cmd.step(1));
+  button(root, "▶▶", "Next key event (Shift+→)", () => cmd.stepKey(1));
 
   const speedBox = document.createElement("label");
   speedBox.className = "speed";
@@ -53,7 +53,7 @@ export function createTransport(root: HTMLElement, cmd: Commands): View {
   return {
     update(f: Frame) {
       if (f.uiChanged) {
-        play.textContent = f.playing ? "⏸" : "▶";
+        play.textContent = f.playing ? "❚❚" : "▶";
         play.classList.toggle("playing", f.playing);
         if (document.activeElement !== range) range.value = String(Math.log10(f.speed));
         speedText.textContent = formatSpeed(f.speed);
