@@ -10,6 +10,7 @@ import { runScenario } from "../sim/scenario/run.js";
 import { serveTrace, type Served } from "../sim/view/server.js";
 import { ensurePageBuilt } from "./browser/build-page.js";
 import { launchChromium, newPage } from "./browser/chromium.js";
+import { FAILOVER, makeFailoverTrace, S } from "./fixtures/traces/make-fixture.js";
 
 let browser: Browser, served: Served, page: Page;
 const shots = "test-output";
@@ -58,5 +59,74 @@ describe("replay page", () => {
     const text = await page.locator("#rebalance").innerText();
     expect(text).toContain("cg-0");
     expect(text).toMatch(/8 queues/);
+  });
+});
+
+/** Open a trace through the page's file picker. */
+async function openFile(name: string, text: string): Promise<void> {
+  await page.evaluate(() => { (window as unknown as { __rocketsim: { ready: boolean; error: unknown } }).__rocketsim.error = undefined; });
+  await page.locator("#file-input").setInputFiles({ name, mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
+  await page.waitForFunction(() => {
+    const d = (window as unknown as { __rocketsim: { ready: boolean; error?: unknown; model?: { events: number } } }).__rocketsim;
+    return d.error !== undefined && (d.error !== null || d.ready);
+  });
+}
+const seek = (t: number) => page.evaluate((to) => (window as unknown as { __rocketsim: { seek(t: number): number } }).__rocketsim.seek(to), t);
+const header = '{"format":"rocketsim-trace","version":1,"scenario":"s","seed":1,"scenarioSha256":"0","rocketsim":"0","profile":"4.9","durationUs":10000000,"config":{}}';
+
+describe("replay page: files, errors, names", () => {
+  it("shows the line of a malformed trace", async () => {
+    await openFile("bad.jsonl", `${header}\n{"t":5,"type":"node.up","node":"a","incarnation":1}\n\n{"t":4,"type":"node.up","node":"a","incarnation":1}\n`);
+    await expect.poll(() => page.locator("#banner").innerText()).toMatch(/bad\.jsonl: line 4: event out of time order/);
+    await openFile("v2.jsonl", header.replace('"version":1', '"version":2'));
+    await expect.poll(() => page.locator("#banner").innerText()).toMatch(/line 1: unsupported trace version 2/);
+    await openFile("json.jsonl", `${header}\n{"t":1,"type":"node.up"`);
+    await expect.poll(() => page.locator("#banner").innerText()).toMatch(/line 2: not valid JSON/);
+  });
+
+  it("renders names from the trace as text, never as HTML", async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    await openFile("evil.jsonl", [header,
+      JSON.stringify({ t: 0, type: "node.add", node: evil, kind: "broker", ip: "1", brokerName: evil, brokerId: 0 }),
+      JSON.stringify({ t: 0, type: "node.add", node: "ns", kind: "namesrv", ip: "2" }),
+      JSON.stringify({ t: 1, type: "ns.register", node: "ns", broker: evil, brokerName: evil, brokerId: 0, cluster: evil, first: true }),
+      JSON.stringify({ t: 2, type: "future.event", node: evil, note: evil }),
+    ].join("\n"));
+    await expect.poll(() => page.locator("#banner").isHidden()).toBe(true);
+    await seek(5 * 1e6);
+    expect(await page.locator("main img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("#topology").innerText()).toContain(evil);
+    expect(await page.locator("#log").innerText()).toContain("future.event");
+  });
+
+  it("on the failover fixture: unowned queues after a crash, an overlap on join", async () => {
+    await openFile("failover.jsonl", makeFailoverTrace());
+    await seek(110 * S);
+    const q = (status: string) => page.locator(`#rebalance th.q.${status}`).count();
+    await expect.poll(() => q("unowned")).toBe(4);
+    expect(await page.locator('#rebalance tr[data-consumer="consumer-1"]').getAttribute("class")).toContain("down");
+    await seek(130.7 * S);
+    await expect.poll(() => q("overlap")).toBe(4);
+    await page.screenshot({ path: join(shots, "replay-fixture-overlap.png"), fullPage: true });
+    await seek(FAILOVER.unregisterAt["namesrv-0"]);
+    await expect.poll(() => liveRow("namesrv-0", "broker-a-0").count()).toBe(0);
+    expect(await liveRow("namesrv-1", "broker-a-0").count()).toBe(0); // still listed there, but not live: the broker is off
+    expect(await page.locator('[data-ns="namesrv-1"] tr.stale[data-broker="broker-a-0"]').count()).toBe(1);
+  });
+
+  it("steps with the keyboard, seeks from the log, lists shortcuts under ?", async () => {
+    await seek(61 * S);
+    await page.locator("body").press("ArrowRight");
+    await expect.poll(() => page.locator('[data-testid="clock"]').innerText()).not.toContain("1:01.000 /");
+    await page.locator("body").press("Shift+ArrowLeft"); // back to the previous key event: the power-off
+    await expect.poll(() => page.locator('[data-testid="clock"]').innerText()).toContain("1:01.000 /");
+    await page.locator("#log select").selectOption("key");
+    await page.locator("#log .log-row", { hasText: "ns.unregister" }).first().click();
+    await expect.poll(() => page.locator('[data-testid="clock"]').innerText()).toContain("3:00.011 /");
+    await page.locator("body").press("?");
+    await expect.poll(() => page.locator("dialog#help").isVisible()).toBe(true);
+    expect(await page.locator("dialog#help").innerText()).toContain("next key event");
+    await page.locator("body").press("Escape");
   });
 });

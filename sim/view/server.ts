@@ -83,7 +83,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, type:
  * The `rocketsim view <trace>` command (also `rocketsim run … --view` after the
  * run): serve, print the URL, wait for Ctrl-C. Returns the exit code.
  */
-export async function viewCommand(tracePath: string, opts: { port?: number; host?: string; signal?: AbortSignal } = {}): Promise<number> {
+export async function viewCommand(tracePath: string, opts: { port?: number; host?: string; vizDir?: string; signal?: AbortSignal } = {}): Promise<number> {
   let served: Served;
   try {
     served = await serveTrace({ tracePath, ...opts });
