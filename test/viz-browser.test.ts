@@ -84,6 +84,17 @@ describe("replay page: files, errors, names", () => {
     await expect.poll(() => page.locator("#banner").innerText()).toMatch(/line 2: not valid JSON/);
   });
 
+  it("opens a trace dropped on the page", async () => {
+    const text = `${header}\n${JSON.stringify({ t: 0, type: "node.add", node: "dropped-ns", kind: "namesrv", ip: "1" })}\n`;
+    await page.evaluate((body) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([body], "dropped.jsonl", { type: "application/x-ndjson" }));
+      window.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await expect.poll(() => page.locator("#trace-info").innerText()).toContain("dropped.jsonl");
+    expect(await page.locator('#topology [data-node="dropped-ns"]').count()).toBe(1);
+  });
+
   it("renders names from the trace as text, never as HTML", async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     await openFile("evil.jsonl", [header,

@@ -21,9 +21,9 @@ export async function writeTrace(out, events) {
   const fx = await loadFixtureModule();
   let opts = {};
   if (events) {
-    // 300 s at 5 msg/s per producer is ~14 k events; messages dominate (~4.3 events each).
+    // Messages dominate: ~3.9 events each (send, send.result, store, consume, some commits).
     const durationS = 600;
-    const rate = Math.max(1, Math.round(events / (durationS * 2 * 4.3)));
+    const rate = Math.max(1, Math.round(events / (durationS * 2 * 3.9)));
     opts = { durationS, rate };
   }
   const f = fx.makeFailover(opts);

@@ -47,6 +47,22 @@ for (let i = 0; i < 10; i++) { seeks.push(await seek("End")); seeks.push(await s
 for (let i = 0; i < 10; i++) seeks.push(await seek("PageDown"));
 seeks.sort((a, b) => a - b);
 
+// Seek in the page's own API: derive only (checkpoint + replay) and derive + render
+// every view synchronously, at 40 pseudo-random times.
+const api = await page.evaluate(() => {
+  const d = window.__rocketsim, end = d.model.end, derive = [], render = [];
+  let x = 12345;
+  for (let i = 0; i < 40; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const t = Math.floor((x / 2147483648) * end);
+    derive.push(d.derive(t));
+    render.push(d.seek(t));
+  }
+  const q = (a) => { a.sort((p, r) => p - r); return { median: +a[a.length >> 1].toFixed(1), max: +a[a.length - 1].toFixed(1) }; };
+  const heap = performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null;
+  return { timings: d.timings, derive: q(derive), render: q(render), heap };
+});
+
 // Frames per second while playing.
 await page.keyboard.press("Home");
 await page.keyboard.press("Space");
@@ -59,6 +75,8 @@ await page.keyboard.press("Space");
 console.log(JSON.stringify({
   trace, events: lines - 1, mb: +(statSync(trace).size / 1e6).toFixed(1), open_ms: openMs,
   seek_ms: { median: +seeks[seeks.length >> 1].toFixed(1), max: +seeks[seeks.length - 1].toFixed(1) }, fps_playing: +fps.toFixed(1),
+  open_breakdown_ms: Object.fromEntries(Object.entries(api.timings).filter(([k]) => k.endsWith("Ms")).map(([k, v]) => [k, Math.round(v)])),
+  seek_derive_ms: api.derive, seek_derive_and_render_ms: api.render, js_heap_mb: api.heap,
   clock: await clock.innerText(),
 }));
 await browser.close();

@@ -16,7 +16,7 @@ export function createClientRoutes(root: HTMLElement, cmd: Commands, model: Trac
     .sort((a, b) => (a.kind === b.kind ? a.order - b.order : a.kind === "producer" ? -1 : 1));
   const table = d3.select(root).append("table").attr("class", "client-routes");
   const hr = table.append("thead").append("tr");
-  for (const h of ["client", "NameServer", "topic", "publish to", "read from", "addresses", "updated"]) hr.append("th").text(h);
+  for (const h of ["client", "NameServer", "topic", "publish to", "read from", "updated", "broker ids"]) hr.append("th").text(h);
   const tbody = table.append("tbody");
   let lastClients: unknown = null, lastNodes: unknown = null, lastSel: string | null = "\u0000";
   let rows: d3.Selection<HTMLTableRowElement, Row, HTMLTableSectionElement, unknown> | null = null;
@@ -38,9 +38,10 @@ export function createClientRoutes(root: HTMLElement, cmd: Commands, model: Trac
         rows = tbody.selectAll<HTMLTableRowElement, Row>("tr").data(data, (r) => `${r.client.name}\u0000${r.topic}`).join("tr")
           .attr("data-client", (r) => r.client.name)
           .attr("class", (r) => `${r.status === "up" || r.status === "paused" ? "" : "down"}${f.selection === r.client.name ? " selected" : ""}`)
+          .attr("title", (r) => (r.route ? addresses(r.route) : ""))
           .on("click", (_ev, r) => cmd.select(r.client.name));
         rows.selectAll<HTMLTableCellElement, unknown>("td").data((r) => cells(r)).join("td")
-          .attr("class", (_d, i) => ["c-name", "c-ns", "c-topic", "c-pub", "c-sub", "c-addr", "c-age"][i]).text((d) => d);
+          .attr("class", (_d, i) => ["c-name", "c-ns", "c-topic", "c-pub", "c-sub", "c-age", "c-addr"][i]).text((d) => d);
         lastT = -1;
       }
       if (rows && f.t !== lastT) {
@@ -55,6 +56,12 @@ function cells(r: Row): string[] {
   const name = `${r.client.name} (${r.client.group ?? r.client.kind})${r.status === "up" ? "" : ` · ${STATUS_TEXT[r.status] ?? r.status}`}`;
   if (!r.route) return [name, r.namesrv ?? "—", "—", "", "", "", ""];
   if (r.route.error) return [name, r.namesrv ?? "—", r.topic, r.route.error, "", "", ""];
-  const addrs = r.route.brokers.map((b) => `${b.brokerName} {${Object.entries(b.brokerAddrs).map(([id, a]) => `${id}: ${a}`).join(", ")}}`).join("  ");
-  return [name, r.namesrv ?? "—", r.topic, r.route.publish.join(", ") || "(none)", r.route.subscribe.join(", ") || "(none)", addrs, ""];
+  const addrs = r.route.brokers.map((b) => `${b.brokerName} {${Object.keys(b.brokerAddrs).join(",")}}`).join(" ");
+  return [name, r.namesrv ?? "—", r.topic, r.route.publish.join(", ") || "(none)", r.route.subscribe.join(", ") || "(none)", "", addrs];
+}
+
+/** Full route for the tooltip: each broker's ids and addresses, queue counts, perm. */
+function addresses(route: ClientRoute): string {
+  return route.brokers.map((b) => `${b.brokerName}: ${Object.entries(b.brokerAddrs).map(([id, a]) => `${id}=${a}`).join(", ") || "no address"}`
+    + ` (read ${b.readQueueNums}, write ${b.writeQueueNums}, perm ${b.perm})`).join("\n");
 }
