@@ -96,3 +96,14 @@ describe("a run", () => {
     expect(of("send.result").some((e) => e.status === "SEND_OK")).toBe(true);
   });
 });
+
+describe("config.controller (ControllerConfig)", () => {
+  const yaml = (extra: string) => `name: c\nduration: 10s\nprofile: "5.3"\nconfig:\n  controller: { ${extra} }\ncluster:\n  brokers: [{ name: broker-a, slaves: 2, failover: controller }]\n`;
+  it("takes RocketMQ's ControllerConfig keys", () => {
+    const s = loadScenarioText(yaml("enableElectUncleanMaster: true, scanNotActiveBrokerInterval: 2s"), "c.yaml");
+    expect(s.config.controller).toEqual({ enableElectUncleanMaster: true, scanNotActiveBrokerInterval: 2_000_000 });
+  });
+  it("rejects unknown keys with a suggestion", () => {
+    expect(() => loadScenarioText(yaml("enableElectUncleanMastr: true"), "c.yaml")).toThrow(/did you mean "enableElectUncleanMaster"\?/);
+  });
+});

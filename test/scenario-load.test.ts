@@ -93,6 +93,7 @@ describe("a valid scenario", () => {
       namesrv: { scanNotActiveBrokerInterval: 10_000_000, brokerChannelExpiredTime: 120_000_000 },
       broker: { registerNameServerPeriod: 30_000_000, brokerClusterName: "C1", forceRegister: false },
       client: { pollNameServerInterval: 1_500_000, clientChannelMaxIdleTimeSeconds: 60_000_000 },
+      controller: {},
     });
     expect(s.network).toEqual({ latency: { distribution: "uniform", min: 200, max: 2_000 }, latencyText: "uniform(200us..2ms)", loss: 0.01 });
   });
@@ -255,7 +256,7 @@ describe("broker groups, producers, consumers, trace and disk faults", () => {
   const s = loadScenarioText(GROUPS, "g.yaml");
 
   test("broker groups: own config and disk; flushDiskType takes its listed values", () => {
-    expect(s.config).toEqual({ namesrv: {}, broker: { flushDiskType: "SYNC_FLUSH" }, client: { pullInterval: 0 } });
+    expect(s.config).toEqual({ namesrv: {}, broker: { flushDiskType: "SYNC_FLUSH" }, client: { pullInterval: 0 }, controller: {} });
     expect(s.cluster.brokers).toEqual([
       {
         name: "broker-a", slaves: 0, cluster: "C2",

@@ -89,7 +89,7 @@ export function buildWorld(scn: Scenario, engine: Engine, streams: RandomStreams
           masterBrokerId: e.masterBrokerId });
       }
     };
-    add("controller-0", { kind: "controller" }, (n) => (proc = new ControllerProcess(n, { transport, onEvent })));
+    add("controller-0", { kind: "controller" }, (n) => (proc = new ControllerProcess(n, { transport, onEvent, config: controllerConfig(settings) })));
   }
 
   for (const g of scn.cluster.brokers) {
@@ -144,4 +144,15 @@ export function startWorld(world: World, stop: (name: string) => void): void {
     else up();
     if (s.stopUs !== undefined) engine.at(s.stopUs, () => stop(name));
   }
+}
+
+/** ControllerConfig from the scenario's `config.controller` (µs for durations). */
+function controllerConfig(s: ReturnType<typeof resolveSettings>) {
+  const c = s.controller as Record<string, number | boolean>;
+  return {
+    enableElectUncleanMaster: c.enableElectUncleanMaster as boolean,
+    scanNotActiveBrokerIntervalUs: c.scanNotActiveBrokerInterval as number,
+    notifyBrokerRoleChanged: c.notifyBrokerRoleChanged as boolean,
+    electMasterMaxRetryCount: c.electMasterMaxRetryCount as number,
+  };
 }

@@ -72,6 +72,13 @@ export const SETTINGS = {
     // accessMessageInMemoryMaxRatio decides when a consumer counts as slow. Bytes.
     totalPhysicalMemorySize: d("int", 16 * 1024 ** 3, 16 * 1024 ** 3, "UtilAll.TOTAL_PHYSICAL_MEMORY_SIZE (the host's RAM, bytes)"),
   },
+  // ControllerConfig (5.x Controller mode; used only with failover: controller).
+  controller: {
+    enableElectUncleanMaster: d("bool", false, false, "ControllerConfig"),
+    scanNotActiveBrokerInterval: d("ms", 5_000, 5_000, "ControllerConfig"),
+    notifyBrokerRoleChanged: d("bool", true, true, "ControllerConfig"),
+    electMasterMaxRetryCount: d("int", 3, 3, "ControllerConfig"),
+  },
   client: {
     pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
     heartbeatBrokerInterval: d("ms", 30_000, 30_000, "ClientConfig"),

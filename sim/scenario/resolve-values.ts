@@ -94,7 +94,7 @@ type ConfigInput = Partial<Record<keyof ConfigOverrides, SettingsInput | undefin
 
 /** Only the keys the user wrote; time keys in µs and strictly positive. */
 export function config(src: SourceMap, input: ConfigInput | undefined): ConfigOverrides {
-  const out: ConfigOverrides = { namesrv: {}, broker: {}, client: {} };
+  const out: ConfigOverrides = { namesrv: {}, broker: {}, client: {}, controller: {} };
   for (const section of Object.keys(out) as Section[]) out[section] = settings(src, section, input?.[section], ["config", section]);
   return out;
 }

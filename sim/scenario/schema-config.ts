@@ -46,6 +46,7 @@ export const config = strict({
   namesrv: sectionSchema("namesrv", "in config.namesrv").optional(),
   broker: sectionSchema("broker", "in config.broker").optional(),
   client: sectionSchema("client", "in config.client").optional(),
+  controller: sectionSchema("controller", "in config.controller").optional(),
 });
 
 // One schema per group kind, reused by every group, so the JSON Schema defines it once.

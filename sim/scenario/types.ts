@@ -21,6 +21,8 @@ export interface ConfigOverrides {
   namesrv: Record<string, number | boolean | string>;
   broker: Record<string, number | boolean | string>;
   client: Record<string, number | boolean | string>;
+  /** ControllerConfig keys (failover: controller). */
+  controller: Record<string, number | boolean | string>;
 }
 
 export interface BrokerGroupSpec {
