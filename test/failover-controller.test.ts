@@ -4,7 +4,7 @@
 // their controller ids; nobody registers before the controller assigns a role.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../sim/scenario/load.js";
-import { runScenario } from "../sim/scenario/run.js";
+import { runYaml } from "./helpers/run-yaml.js";
 import type { TraceEvent } from "../sim/trace/schema.js";
 
 const scenario = (profile: string) => `name: t
@@ -23,11 +23,7 @@ consumers:
   - { group: cg, topic: T }
 `;
 
-function run(yaml: string): { events: TraceEvent[]; r: ReturnType<typeof runScenario> } {
-  const events: TraceEvent[] = [];
-  const r = runScenario(loadScenarioText(yaml, "t.yaml"), { tracePath: null, listeners: [(e) => events.push(e)] });
-  return { events, r };
-}
+const run = runYaml;
 
 describe("loading", () => {
   it("needs profile 5.3", () => {

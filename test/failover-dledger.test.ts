@@ -3,7 +3,7 @@
 // index + 1, writes are acknowledged only once a majority has them.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../sim/scenario/load.js";
-import { runScenario } from "../sim/scenario/run.js";
+import { runYaml } from "./helpers/run-yaml.js";
 import type { TraceEvent } from "../sim/trace/schema.js";
 
 const group = (slaves: number) => `name: t
@@ -21,11 +21,7 @@ consumers:
   - { group: cg, topic: T }
 `;
 
-function run(yaml: string): { events: TraceEvent[]; r: ReturnType<typeof runScenario> } {
-  const events: TraceEvent[] = [];
-  const r = runScenario(loadScenarioText(yaml, "t.yaml"), { tracePath: null, listeners: [(e) => events.push(e)] });
-  return { events, r };
-}
+const run = runYaml;
 
 describe("loading", () => {
   it("needs at least 3 nodes in the group", () => {
