@@ -17,7 +17,7 @@ export const REPORT_USAGE = `usage: rocketsim report failover [--dir scenarios] 
 Runs every failover scenario (ha-*, dledger-*, controller-*, power-off-*.yaml) and prints a
 Markdown table per broker group: failover mode, profile, brokerRole, flushDiskType, the fault,
 detection (fault -> first NameServer drops the master), write unavailability (fault -> first
-acknowledged send on that group) and acknowledged messages lost. --write replaces the table
+acknowledged send on that group), acknowledged messages lost and duplicate deliveries. --write replaces the table
 between <!-- failover-table:start --> and <!-- failover-table:end --> in the given file.`;
 
 const START = "<!-- failover-table:start -->";
@@ -25,7 +25,7 @@ const END = "<!-- failover-table:end -->";
 const PICK = /^(ha|dledger|controller|power-off)-.*\.ya?ml$/;
 
 interface GroupRow { scenario: string; group: string; mode: string; profile: string; role: string; flush: string;
-  fault: string; detection: string; unavailable: string; lost: string }
+  fault: string; detection: string; unavailable: string; lost: string; dup: string }
 
 export function reportCommand(argv: string[]): number {
   const a = parseArgs(argv, { dir: "value", write: "value", help: "flag" });
@@ -50,9 +50,9 @@ export function replaceBlock(text: string, table: string): string {
 
 export function failoverTable(dir: string): string {
   const rows = readdirSync(dir).filter((f) => PICK.test(f)).sort().flatMap((f) => rowsOf(join(dir, f)));
-  const head = "| scenario | broker group | mode | profile | brokerRole | flushDiskType | fault | detection | writes unavailable | acked lost |";
-  const line = "|---|---|---|---|---|---|---|---|---|---|";
-  const body = rows.map((r) => `| ${r.scenario} | ${r.group} | ${r.mode} | ${r.profile} | ${r.role} | ${r.flush} | ${r.fault} | ${r.detection} | ${r.unavailable} | ${r.lost} |`);
+  const head = "| scenario | broker group | mode | profile | brokerRole | flushDiskType | fault | detection | writes unavailable | acked lost | duplicates |";
+  const line = "|---|---|---|---|---|---|---|---|---|---|---|";
+  const body = rows.map((r) => `| ${r.scenario} | ${r.group} | ${r.mode} | ${r.profile} | ${r.role} | ${r.flush} | ${r.fault} | ${r.detection} | ${r.unavailable} | ${r.lost} | ${r.dup} |`);
   return [head, line, ...body].join("\n");
 }
 
@@ -92,17 +92,19 @@ function rowsOf(file: string): GroupRow[] {
       fault: `${fault.action} at ${formatUs(fault.t)}`,
       detection: drop ? formatUs(drop.t - fault.t) : `not within the run (${formatUs(scn.durationUs)})`,
       unavailable: back ? formatUs(back.t - fault.t) : sendsAfter ? "until the end" : "— (no sends after)",
-      lost: lostFor(scn, g.name, summary.checks.byGroup),
+      lost: countFor(scn, g.name, summary.checks.byGroup, "lost"),
+      dup: countFor(scn, g.name, summary.checks.byGroup, "duplicates"),
     }];
   });
 }
 
-/** Loss of the consumer groups reading topics served by this broker group alone. */
-function lostFor(scn: Scenario, brokerName: string, byGroup: Record<string, { lost: number }>): string {
+/** Loss (or duplicates) of the consumer groups reading topics served by this broker group alone. */
+function countFor(scn: Scenario, brokerName: string, byGroup: Record<string, { lost: number; duplicates: number }>,
+  key: "lost" | "duplicates"): string {
   const topics = new Set(scn.topics.filter((t) => t.brokers.length === 1 && t.brokers[0] === brokerName).map((t) => t.name));
   const groups = scn.consumers.filter((c) => topics.has(c.topic)).map((c) => c.group);
   if (groups.length === 0) return "—";
-  return String(groups.reduce((n, g) => n + (byGroup[g]?.lost ?? 0), 0));
+  return String(groups.reduce((n, g) => n + (byGroup[g]?.[key] ?? 0), 0));
 }
 
 function defaultsOf(scn: Scenario): Record<string, string | number | boolean> {
