@@ -39,6 +39,8 @@ import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
 import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
+import { RetryService } from "./retry-service.js";
+import type { SendBackRequest } from "./send-back-processor.js";
 import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
 import { ControllerClient, type RoleChange } from "../controller/client.js";
@@ -74,6 +76,7 @@ export class Broker implements Process {
   private offsets!: OffsetManager;
   private pull!: PullProcessor;
   private sendCtx!: SendContext;
+  private retry!: RetryService;
   /** From the last registration answer (slaves): where the master is. */
   masterAddr: string | null = null;
   /** brokerId, role and promotion epoch: the spec's, or what a promotion saved on disk. */
@@ -129,7 +132,7 @@ export class Broker implements Process {
     this.store.start();
     this.consumers = new ConsumerManager((ch, req) => this.server.notify(ch, req), this.flag("notifyConsumerIdsChangedEnable"));
     this.offsets = new OffsetManager(this.node);
-    this.store.setRetentionSource?.((topic, queueId) => this.offsets.minOffset(topic, queueId));
+    this.store.setRetentionSource?.((topic, queueId) => this.retry?.minOffset(topic, queueId) ?? this.offsets.minOffset(topic, queueId));
     this.pull = new PullProcessor(this.store, () => this.env.engine.nowUs,
       (r) => this.commitOffset(r.group, r.topic, r.queueId, r.commitOffset!), {
         isSlave: () => this.conf.role === "SLAVE", profile: this.env.profile,
@@ -153,6 +156,9 @@ export class Broker implements Process {
         queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
       offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")),
     };
+    this.retry = new RetryService({ node: this.node, store: this.store, put: this.sendCtx.store, topics: this.topics,
+      topicCreated: () => this.topicsChanged(), emit: (e) => this.env.tracer.emit(e), stored: this.sendCtx.stored });
+    if (this.conf.brokerId === 0) this.retry.roleChanged(true);
     this.registerBrokerAll();
     const periodUs = Math.max(10_000_000, Math.min(this.setting("registerNameServerPeriod"), 60_000_000));
     this.node.every(periodUs, () => this.registerBrokerAll(), REGISTER_FIRST_DELAY_US, "rate");
@@ -272,6 +278,7 @@ export class Broker implements Process {
   }
 
   private emitRole(): void {
+    this.retry?.roleChanged(this.conf.role !== "SLAVE");
     this.env.tracer.emit({ type: "broker.role", node: this.node.name, brokerName: this.spec.brokerName, role: this.conf.role,
       brokerId: this.conf.brokerId, epoch: this.conf.epoch });
   }
@@ -322,10 +329,14 @@ export class Broker implements Process {
         return;
       case RequestCode.HEART_BEAT:
         if (req.kind === "consumer") {
+          this.retry.onConsumerHeartbeat(req.group as string);
           this.consumers.register(req.group as string, req.clientId as string, ch, String(req.subscription ?? "*"),
             req.messageModel === "BROADCASTING", now);
         }
         reply({ code: ResponseCode.SUCCESS });
+        return;
+      case RequestCode.CONSUMER_SEND_MSG_BACK:
+        this.retry.sendBack(req as unknown as SendBackRequest, reply);
         return;
       case RequestCode.UNREGISTER_CLIENT:
         if (req.kind === "consumer") this.consumers.unregister(req.group as string, req.clientId as string);

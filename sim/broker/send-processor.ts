@@ -12,11 +12,18 @@
 import { Perm, ResponseCode } from "../remoting/codes.js";
 import type { Response } from "../remoting/rpc.js";
 import type { TopicConfig } from "../namesrv/routeinfo.js";
-import type { PutResult, StorePort } from "./store-port.js";
+import { toScheduled } from "./delay-level.js";
+import { ensureSysTopic } from "./send-back-processor.js";
+import type { PutRequest, PutResult, StorePort } from "./store-port.js";
 
 export interface SendRequest {
   producerGroup: string; topic: string; queueId: number; msgId: string; tags?: string; keys?: string;
   bodySize: number; bornUs: number; defaultTopicQueueNums: number; reconsumeTimes?: number;
+  /** DELAY property: store through SCHEDULE_TOPIC_XXXX (a consumer's fallback send-back uses it). */
+  delayLevel?: number;
+  /** MAX_RECONSUME_TIMES property of a %RETRY% message (-1 or absent: the group's 16). */
+  maxReconsumeTimes?: number;
+  props?: Record<string, string>;
 }
 
 export interface SendContext {
@@ -26,7 +33,8 @@ export interface SendContext {
   autoCreateTopicEnable: boolean;
   /** A topic was created: bump the data version and register at once. */
   topicCreated: (tc: TopicConfig) => void;
-  stored: (req: SendRequest, r: PutResult) => void;
+  /** A put succeeded: what was stored where (a delayed or dead-lettered message under its stored topic). */
+  stored: (put: PutRequest, r: PutResult) => void;
   offsetMsgId: (commitLogOffset: number) => string;
 }
 
@@ -58,14 +66,33 @@ export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Respo
     reply({ code: ResponseCode.SYSTEM_ERROR, remark: `request queueId[${req.queueId}] is illegal` });
     return;
   }
-  ctx.store.putMessage({
+  const put = retryOrDlq(ctx, req, {
     topic: req.topic, queueId: req.queueId, tags: req.tags, keys: req.keys, msgId: req.msgId, bornUs: req.bornUs,
     bodySize: req.bodySize, producerGroup: req.producerGroup, reconsumeTimes: req.reconsumeTimes,
-  }, (status, r) => {
+    ...(req.props ? { props: req.props } : {}),
+  });
+  ctx.store.putMessage(put, (status, r) => {
     const code = PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
-    if (r) ctx.stored(req, r);
+    if (r) ctx.stored(put, r);
     reply(r
       ? { code, queueId: req.queueId, queueOffset: r.queueOffset, offsetMsgId: ctx.offsetMsgId(r.commitLogOffset) }
       : { code, remark: status });
   });
+}
+
+/**
+ * SendMessageProcessor#handleRetryAndDLQ: a %RETRY% message that has been retried
+ * maxReconsumeTimes times goes to %DLQ%<group> instead; otherwise a DELAY level
+ * sends it through SCHEDULE_TOPIC_XXXX (CommitLog#asyncPutMessage in 4.9.8).
+ */
+function retryOrDlq(ctx: SendContext, req: SendRequest, put: PutRequest): PutRequest {
+  if (req.topic.startsWith("%RETRY%")) {
+    const max = req.maxReconsumeTimes !== undefined && req.maxReconsumeTimes >= 0 ? req.maxReconsumeTimes : 16;
+    if ((req.reconsumeTimes ?? 0) >= max) {
+      const dlq = `%DLQ%${req.topic.slice("%RETRY%".length)}`;
+      ensureSysTopic(ctx, dlq, 1);
+      return { ...put, topic: dlq, queueId: 0 };
+    }
+  }
+  return req.delayLevel !== undefined && req.delayLevel > 0 ? toScheduled(put, req.delayLevel) : put;
 }

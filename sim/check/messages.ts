@@ -51,6 +51,10 @@ export interface MessageSummary {
   byGroup: Record<string, GroupSummary>;
   recovery: RecoveryRow[];
   redelivered: number;
+  /** Failed deliveries of every group, by outcome (retry, dlq, fallback, local, dropped). */
+  consumeFailures: Record<string, number>;
+  /** Messages stored in a %DLQ% topic (by either send-back path). */
+  deadLettered: number;
   resendDuplicates: number;
   filterViolations: number;
   /** Acknowledged without brokerName/queueId/queueOffset: cannot be checked for loss. */
@@ -118,6 +122,8 @@ export class MessageChecker {
       case "send.result": return this.onSendResult(e);
       case "consume": return this.onConsume(e);
       case "rebalance": return this.order.onRebalance(e);
+      case "sendback": return bump(this.group(e.group).consumeFailures, e.result);
+      case "store": if (e.topic.startsWith("%DLQ%")) this.group(e.topic.slice(5)).deadLettered++; return;
       default: return;
     }
   };
@@ -136,7 +142,8 @@ export class MessageChecker {
       sendFailures: sortedRecord(this.sendFailures), storedNotOk: sortedRecord(this.storedNotOk),
       ...this.avail.finish(endUs, this.ids.inFlightSize > 0),
       byGroup, recovery: this.avail.recovery(),
-      redelivered: sum((g) => g.redelivered), resendDuplicates: sum((g) => g.resendDuplicates),
+      redelivered: sum((g) => g.redelivered), deadLettered: sum((g) => g.deadLettered), consumeFailures: mergeCounts(Object.values(byGroup).map((g) => g.consumeFailures)),
+      resendDuplicates: sum((g) => g.resendDuplicates),
       filterViolations: sum((g) => g.filterViolations),
       untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted, oneway: this.oneway,
     };
@@ -266,4 +273,10 @@ function sortedRecord(m: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
   return out;
+}
+
+function mergeCounts(all: Record<string, number>[]): Record<string, number> {
+  const m = new Map<string, number>();
+  for (const r of all) for (const [k, v] of Object.entries(r)) m.set(k, (m.get(k) ?? 0) + v);
+  return sortedRecord(m);
 }

@@ -36,6 +36,10 @@ export interface GroupSummary {
   distinct: number;
   /** Deliveries with reconsumeTimes > 0 (retry topic or local re-consume); not checked. */
   redelivered: number;
+  /** Failed deliveries (RECONSUME_LATER), by what became of them: retry, dlq, fallback, local, dropped. */
+  consumeFailures: Record<string, number>;
+  /** Messages stored in %DLQ%<group>. */
+  deadLettered: number;
   lost: number;
   duplicates: number;
   /** Part of `duplicates`: a second stored copy (another queue offset) of a resent msgId. */
@@ -59,6 +63,8 @@ export class GroupState {
   declaredInstances: number | undefined;
   consumed = 0;
   redelivered = 0;
+  readonly consumeFailures = new Map<string, number>();
+  deadLettered = 0;
   distinct = 0;
   duplicates = 0;
   resendDuplicates = 0;
@@ -150,7 +156,8 @@ export class GroupState {
 
   summary(): GroupSummary {
     return {
-      consumed: this.consumed, distinct: this.distinct, redelivered: this.redelivered, lost: this.lost(),
+      consumed: this.consumed, distinct: this.distinct, redelivered: this.redelivered,
+      deadLettered: this.deadLettered, consumeFailures: Object.fromEntries([...this.consumeFailures].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), lost: this.lost(),
       duplicates: this.duplicates, resendDuplicates: this.resendDuplicates, orderViolations: this.orderViolations,
       filterViolations: this.filterViolations,
       e2eLatencyMs: this.latency.summaryMs(), lagSeries: this.lag.toArray(), subscribed: this.subscribed,

@@ -59,6 +59,8 @@ export function formatSummary(s: RunSummary, wallS: number, tracePath: string | 
     if (notOk.length) out.push(`          stored, not SEND_OK: ${notOk.join(", ")}`);
     for (const [g, v] of Object.entries(c.byGroup)) {
       out.push(`  group ${g}: consumed ${v.consumed}, lost ${v.lost}, duplicates ${v.duplicates}, order violations ${v.orderViolations}, e2e p99 ${v.e2eLatencyMs.p99} ms`);
+      const failed = Object.entries(v.consumeFailures).map(([k, n]) => `${k} ${n}`);
+      if (failed.length) out.push(`    failed deliveries (RECONSUME_LATER): ${failed.join(", ")}; redelivered ${v.redelivered}; dead-lettered ${v.deadLettered}`);
     }
   }
   if (s.expectations.length) {

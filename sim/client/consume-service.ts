@@ -1,14 +1,17 @@
 // ConsumeMessageConcurrentlyService: up to consumeThreadMax messages in the
 // listener at once (consumeMessageBatchMaxSize = 1), each taking `consumeTime`;
-// waiting requests queue in order. Success commits via the process queue. The
-// listener always answers CONSUME_SUCCESS (retries through %RETRY% topics are not
-// modelled yet).
+// waiting requests queue in order. The listener's answer (CONSUME_SUCCESS, or
+// RECONSUME_LATER with probability consumeFailRate) goes to processConsumeResult,
+// which runs on the same consume thread: a send-back holds the thread until it
+// finishes, so `onDone` gets a `release` to call when the thread is free again.
 
 import type { Node } from "../core/node.js";
 import type { StoredMessage } from "../broker/store-port.js";
 import type { ProcessQueue } from "./process-queue.js";
 
 interface Work { pq: ProcessQueue; msg: StoredMessage }
+
+export type ConsumeDone = (pq: ProcessQueue, msg: StoredMessage, ok: boolean, release: () => void) => void;
 
 export class ConsumeService {
   private busy = 0;
@@ -17,13 +20,25 @@ export class ConsumeService {
 
   constructor(private readonly node: Node, private readonly threads: number,
               private readonly consumeTimeUs: () => number,
+              /** The listener's answer for one delivery: true = CONSUME_SUCCESS. */
+              private readonly listen: (msg: StoredMessage) => boolean,
               private readonly onStart: (pq: ProcessQueue, msg: StoredMessage) => void,
-              private readonly onDone: (pq: ProcessQueue, msg: StoredMessage) => void) {}
+              private readonly onDone: ConsumeDone) {}
 
   submit(pq: ProcessQueue, msgs: StoredMessage[]): void {
     for (const msg of msgs) this.queue.push({ pq, msg });
     this.drain();
   }
+
+  /** submitConsumeRequestLater: the same message again after `delayUs` (a failed send-back). */
+  submitLater(pq: ProcessQueue, msg: StoredMessage, delayUs: number): void {
+    this.node.after(delayUs, () => this.submit(pq, [msg]));
+  }
+
+  private readonly release = (): void => {
+    this.busy--;
+    this.drain();
+  };
 
   private drain(): void {
     while (this.busy < this.threads && this.head < this.queue.length) {
@@ -32,11 +47,7 @@ export class ConsumeService {
       if (w.pq.dropped) continue; // the queue was rebalanced away: RocketMQ skips it too
       this.busy++;
       this.onStart(w.pq, w.msg);
-      this.node.after(this.consumeTimeUs(), () => {
-        this.busy--;
-        this.onDone(w.pq, w.msg);
-        this.drain();
-      });
+      this.node.after(this.consumeTimeUs(), () => this.onDone(w.pq, w.msg, this.listen(w.msg), this.release));
     }
   }
 }

@@ -4,7 +4,9 @@
 // differs here only in its long-poll hold (20 s): route + heartbeat via MQClient,
 // rebalance (rebalance-impl.ts), one pull loop per owned queue with long polling
 // and flow control, concurrent consumption, offsets committed as the smallest
-// in-flight offset and persisted every 5 s.
+// in-flight offset and persisted every 5 s. A clustering push consumer also
+// subscribes %RETRY%<group> (copySubscription) and sends failed deliveries back
+// (send-back.ts); the retry topic's queues are rebalanced like the group's own.
 //
 // Pull loop (DefaultMQPushConsumerImpl#pullMessage): more than
 // pullThresholdForQueue cached messages or a cached span over
@@ -30,7 +32,9 @@ import { compareMessageQueue, type MessageQueue } from "./message-queue.js";
 import { MQClient } from "./mq-client.js";
 import { OffsetStore, mqKey } from "./offset-store.js";
 import { ProcessQueue } from "./process-queue.js";
-import { rebalanceByTopic } from "./rebalance-impl.js";
+import { doRebalance } from "./rebalance-impl.js";
+import { findBrokerAddressInSubscribe } from "./route.js";
+import { handleFailure, retryTopicOf, type SendBackHost } from "./send-back.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
 // Push: BROKER_SUSPEND_MAX_TIME_MILLIS 15 s; lite pull (consumeType: pull,
@@ -59,8 +63,13 @@ export class Consumer implements Process {
   /** What the trace last said about each queue's pull target. */
   private readonly pullTraced = new WeakMap<ProcessQueue, { addr: string; result: string }>();
 
+  /** Subscribed topics: the group's, plus %RETRY%<group> for a clustering push consumer (copySubscription). */
+  private readonly topics: string[];
+  private sendBack!: SendBackHost;
+
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
-    this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
+    this.topics = spec.messageModel === "CLUSTERING" && spec.consumeType === "push" ? [spec.topic, retryTopicOf(spec.group)] : [spec.topic];
+    this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: this.topics, namesrvIps, config: spec.config });
     this.tags = parseSubscription(spec.subscription);
     this.tagCodes = this.tags?.map(javaStringHashCode) ?? null;
   }
@@ -76,11 +85,25 @@ export class Consumer implements Process {
     c.start();
     const consumeTime = sampler(this.spec.consumeTime);
     const rng = this.env.streams.get(`consume-time/${this.node.name}`);
+    const failRate = this.spec.consumeFailRate;
+    const verdicts = this.env.streams.get(`consume-result/${this.node.name}`);
     this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), () => consumeTime(rng),
-      (pq, m) => this.onConsumeStart(pq, m), (pq, m) => this.onConsumeDone(pq, m));
+      () => failRate === 0 || verdicts.next() >= failRate,
+      (pq, m) => this.onConsumeStart(pq, m), (pq, m, ok, release) => this.onConsumeDone(pq, m, ok, release));
+    this.sendBack = {
+      client: c, node: this.node.name, group: this.spec.group, broadcasting: this.spec.messageModel === "BROADCASTING",
+      maxReconsumeTimes: this.spec.maxReconsumeTimes < 0 ? 16 : this.spec.maxReconsumeTimes, rng: this.rng,
+      now: () => this.env.engine.nowUs, emit: (e) => this.env.tracer.emit(e),
+      settle: (pq, m) => this.settle(pq, m), again: (pq, m, delayUs) => this.consume.submitLater(pq, m, delayUs),
+    };
     this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.persistAll(), 10_000_000, "rate");
-    // start(): fetch the subscribed topic's route, heartbeat, then rebalance at once.
-    c.updateRoute(this.spec.topic, () => c.heartbeatNow(() => this.rebalanceImmediately()));
+    // start(): fetch the subscribed topics' routes (the retry topic's is absent until the first
+    // heartbeat creates it: the next poll finds it), heartbeat, then rebalance at once.
+    const routes = (i: number): void => {
+      if (i < this.topics.length) c.updateRoute(this.topics[i], () => routes(i + 1));
+      else c.heartbeatNow(() => this.rebalanceImmediately());
+    };
+    routes(0);
   }
 
   /** Graceful shutdown: persist offsets, unregister from brokers, then `done`. */
@@ -108,7 +131,7 @@ export class Consumer implements Process {
     this.rebalanceTimer = this.node.after(delayUs, () => {
       this.rebalanceTimer = 0;
       this.rebalancing = true;
-      rebalanceByTopic({ client: this.client, spec: this.spec, rng: this.rng, apply: (mine, done) => this.apply(mine, done) }, () => {
+      doRebalance({ client: this.client, spec: this.spec, rng: this.rng, apply: (t, mine, done) => this.apply(t, mine, done) }, this.topics, () => {
         this.rebalancing = false;
         const again = this.rebalanceAgain;
         this.rebalanceAgain = false;
@@ -118,11 +141,11 @@ export class Consumer implements Process {
   }
 
   /** updateProcessQueueTableInRebalance. */
-  private apply(mine: MessageQueue[], done: () => void): void {
+  private apply(topic: string, mine: MessageQueue[], done: () => void): void {
     const want = new Map(mine.map((mq) => [mqKey(mq), mq]));
     let changed = false;
     for (const [k, pq] of [...this.pqs]) {
-      if (want.has(k)) continue;
+      if (pq.mq.topic !== topic || want.has(k)) continue;
       pq.dropped = true;
       this.pqs.delete(k);
       this.persistOne(pq.mq);
@@ -133,7 +156,7 @@ export class Consumer implements Process {
     const next = (): void => {
       const mq = added.shift();
       if (mq === undefined) {
-        if (changed || !this.reportedOnce) this.rebalanced();
+        if (changed || (!this.reportedOnce && topic === this.spec.topic)) this.rebalanced(topic);
         done();
         return;
       }
@@ -151,10 +174,11 @@ export class Consumer implements Process {
     next();
   }
 
-  private rebalanced(): void {
-    const queues = [...this.pqs.values()].map((p) => p.mq).sort(compareMessageQueue).map((q) => ({ brokerName: q.brokerName, queueId: q.queueId }));
-    this.reportedOnce = true;
-    this.env.tracer.emit({ type: "rebalance", node: this.node.name, group: this.spec.group, topic: this.spec.topic, queues });
+  private rebalanced(topic: string): void {
+    const queues = [...this.pqs.values()].map((p) => p.mq).filter((q) => q.topic === topic).sort(compareMessageQueue)
+      .map((q) => ({ brokerName: q.brokerName, queueId: q.queueId }));
+    if (topic === this.spec.topic) this.reportedOnce = true;
+    this.env.tracer.emit({ type: "rebalance", node: this.node.name, group: this.spec.group, topic, queues });
     this.client.heartbeatNow(); // messageQueueChanged -> sendHeartbeatToAllBrokerWithLock
   }
 
@@ -168,7 +192,8 @@ export class Consumer implements Process {
         if (err || !resp) { done(-1); return; }
         if (local !== undefined) { done(local); return; }
         if (this.spec.messageModel === "CLUSTERING" && resp.code === ResponseCode.SUCCESS) { done(resp.offset as number); return; }
-        if (this.spec.consumeFromWhere === "CONSUME_FROM_LAST_OFFSET") done(resp.maxOffset as number);
+        if (mq.topic !== this.spec.topic) done(0); // a %RETRY% topic starts at 0 (LAST) — or at max (TIMESTAMP): young, so 0
+        else if (this.spec.consumeFromWhere === "CONSUME_FROM_LAST_OFFSET") done(resp.maxOffset as number);
         else done(0); // FIRST; TIMESTAMP (30 min back) ≈ the start of a young queue
       });
   }
@@ -187,14 +212,15 @@ export class Consumer implements Process {
       return;
     }
     const key = this.pullFrom.size > 0 ? mqKey(pq.mq) : ""; // pullFrom holds non-zero suggestions only
-    const target = this.findBrokerAddressInSubscribe(pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
+    const target = findBrokerAddressInSubscribe(this.client.routes, pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
     const later = () => this.node.after(c.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
     if (target === null) { later(); return; }
     const commit = this.spec.messageModel === "CLUSTERING" && target.brokerId === 0 ? this.offsets.read(pq.mq) : -1;
     pq.lastPullUs = this.env.engine.nowUs;
     c.remoting.invoke(target.addr, {
       code: RequestCode.PULL_MESSAGE, group: this.spec.group, topic: pq.mq.topic, queueId: pq.mq.queueId, queueOffset: pq.nextOffset,
-      maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US[this.spec.consumeType], tagCodes: this.tagCodes,
+      maxMsgNums: this.spec.pullBatchSize, suspend: true, suspendTimeoutUs: SUSPEND_US[this.spec.consumeType],
+      tagCodes: pq.mq.topic === this.spec.topic ? this.tagCodes : null,
       ...(commit > 0 ? { commitOffset: commit } : {}),
     }, PULL_RPC_TIMEOUT_US, (err, resp) => {
       if (pq.dropped) return;
@@ -209,7 +235,8 @@ export class Consumer implements Process {
           pq.nextOffset = next;
           const all = resp.messages as StoredMessage[];
           // Client-side re-check of tag strings (the broker filtered by hash only).
-          const msgs = this.tags === null ? all : all.filter((m) => m.tags !== undefined && this.tags!.includes(m.tags));
+          const msgs = this.tags === null || pq.mq.topic !== this.spec.topic ? all
+            : all.filter((m) => m.tags !== undefined && this.tags!.includes(m.tags));
           if (msgs.length) { pq.put(msgs); this.consume.submit(pq, msgs); }
           else if (pq.msgCount === 0) this.offsets.update(pq.mq, next, true);
           return this.pullAgain(pq);
@@ -234,18 +261,6 @@ export class Consumer implements Process {
     });
   }
 
-  /** MQClientInstance#findBrokerAddressInSubscribe(brokerName, brokerId, onlyThisBroker = false). */
-  private findBrokerAddressInSubscribe(brokerName: string, brokerId: number): { addr: string; brokerId: number } | null {
-    for (const route of this.client.routes.values()) {
-      const addrs = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs;
-      if (!addrs) continue;
-      for (const id of brokerId === 0 ? [0] : [brokerId, brokerId + 1]) if (addrs[id] !== undefined) return { addr: addrs[id], brokerId: id };
-      const ids = Object.keys(addrs); // HashMap<Long, String> iterates small ids in ascending order
-      if (ids.length) return { addr: addrs[ids[0]], brokerId: Number(ids[0]) };
-    }
-    return null;
-  }
-
   private tracePullTarget(pq: ProcessQueue, t: { addr: string; brokerId: number }, result: "served" | "rejected" | "failed"): void {
     const last = this.pullTraced.get(pq);
     if (last !== undefined && last.addr === t.addr && last.result === result) return;
@@ -268,7 +283,15 @@ export class Consumer implements Process {
       ...(m.tags !== undefined ? { tags: m.tags } : {}) });
   }
 
-  private onConsumeDone(pq: ProcessQueue, m: StoredMessage): void {
+  /** ConsumeRequest#run after the listener: a dropped queue's result is ignored, as in RocketMQ. */
+  private onConsumeDone(pq: ProcessQueue, m: StoredMessage, ok: boolean, release: () => void): void {
+    if (pq.dropped) { release(); return; }
+    if (ok) { this.settle(pq, m); release(); return; }
+    handleFailure(this.sendBack, pq, m, release);
+  }
+
+  /** processConsumeResult's tail: removeMessage, then updateOffset(increaseOnly). */
+  private settle(pq: ProcessQueue, m: StoredMessage): void {
     const offset = pq.remove(m.queueOffset);
     if (!pq.dropped && offset >= 0) this.offsets.update(pq.mq, offset, true);
   }

@@ -6,7 +6,7 @@
 
 import type { MessageQueue } from "./message-queue.js";
 
-export const mqKey = (mq: { brokerName: string; queueId: number }): string => `${mq.brokerName}#${mq.queueId}`;
+export const mqKey = (mq: { topic: string; brokerName: string; queueId: number }): string => `${mq.topic}@${mq.brokerName}#${mq.queueId}`;
 
 export class OffsetStore {
   readonly table = new Map<string, { mq: MessageQueue; offset: number }>();

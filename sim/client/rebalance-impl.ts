@@ -21,17 +21,26 @@ export interface RebalanceHost {
   client: MQClient;
   spec: ConsumerGroupSpec;
   rng: Rng;
-  /** Drop queues no longer ours, start pulling new ones (after computing offsets). */
-  apply(mine: MessageQueue[], done: () => void): void;
+  /** Drop the topic's queues no longer ours, start pulling new ones (after computing offsets). */
+  apply(topic: string, mine: MessageQueue[], done: () => void): void;
 }
 
-export function rebalanceByTopic(host: RebalanceHost, done: () => void): void {
+/** RebalanceImpl#doRebalance: every subscribed topic in turn (the group's topic, then its %RETRY% topic). */
+export function doRebalance(host: RebalanceHost, topics: string[], done: () => void): void {
+  const next = (i: number): void => {
+    if (i >= topics.length) { done(); return; }
+    rebalanceByTopic(host, topics[i], () => next(i + 1));
+  };
+  next(0);
+}
+
+export function rebalanceByTopic(host: RebalanceHost, topic: string, done: () => void): void {
   const { client, spec } = host;
-  const route = client.routes.get(spec.topic);
+  const route = client.routes.get(topic);
   if (!route) { done(); return; }
-  const mqAll: MessageQueue[] = subscribeQueues(spec.topic, route).sort(compareMessageQueue);
-  if (spec.messageModel === "BROADCASTING") { host.apply(mqAll, done); return; }
-  if (mqAll.length === 0) { host.apply([], done); return; }
+  const mqAll: MessageQueue[] = subscribeQueues(topic, route).sort(compareMessageQueue);
+  if (spec.messageModel === "BROADCASTING") { host.apply(topic, mqAll, done); return; }
+  if (mqAll.length === 0) { host.apply(topic, [], done); return; }
   // findBrokerAddrByTopic: a random broker group of the route, its master else any address.
   const bd = route.brokerDatas[host.rng.int(route.brokerDatas.length)];
   const ids = Object.keys(bd.brokerAddrs);
@@ -48,7 +57,7 @@ export function rebalanceByTopic(host: RebalanceHost, done: () => void): void {
       } catch {
         mine = [];
       }
-      host.apply(mine, done);
+      host.apply(topic, mine, done);
     });
 }
 

@@ -44,3 +44,16 @@ export function subscribeQueues(topic: string, route: TopicRouteData): { topic: 
   }
   return out;
 }
+
+/** MQClientInstance#findBrokerAddressInSubscribe(brokerName, brokerId, onlyThisBroker = false) over every cached route. */
+export function findBrokerAddressInSubscribe(routes: Map<string, TopicRouteData>, brokerName: string, brokerId: number):
+  { addr: string; brokerId: number } | null {
+  for (const route of routes.values()) {
+    const addrs = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs;
+    if (!addrs) continue;
+    for (const id of brokerId === 0 ? [0] : [brokerId, brokerId + 1]) if (addrs[id] !== undefined) return { addr: addrs[id], brokerId: id };
+    const ids = Object.keys(addrs); // HashMap<Long, String> iterates small ids in ascending order
+    if (ids.length) return { addr: addrs[ids[0]], brokerId: Number(ids[0]) };
+  }
+  return null;
+}

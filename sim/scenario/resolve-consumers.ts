@@ -37,6 +37,8 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
       consumeTime: consumeTime ?? { distribution: "fixed", value: 1_000 },
       consumeFromWhere: c.consumeFromWhere ?? "CONSUME_FROM_LAST_OFFSET",
       pullBatchSize: c.pullBatchSize ?? 32,
+      consumeFailRate: c.consumeFailRate ?? 0,
+      maxReconsumeTimes: c.maxReconsumeTimes ?? -1,
     };
   });
 }

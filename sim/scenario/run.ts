@@ -97,7 +97,7 @@ export function runScenario(scn: Scenario, opts: RunOptions = {}): RunSummary {
   };
 }
 
-const MESSAGE_EVENTS = new Set(["send", "send.result", "store", "consume", "offset.commit"]);
+const MESSAGE_EVENTS = new Set(["send", "send.result", "store", "consume", "offset.commit", "sendback"]);
 
 /** trace.messages = false: per-message events reach checkers but not the file. */
 function skipMessages(write: TraceListener): TraceListener {

@@ -80,6 +80,10 @@ export const consumer = strict({
   consumeFromWhere: choice(["CONSUME_FROM_LAST_OFFSET", "CONSUME_FROM_FIRST_OFFSET", "CONSUME_FROM_TIMESTAMP"], "consumeFromWhere").optional()
     .describe("where a group without a stored offset starts (default CONSUME_FROM_LAST_OFFSET)"),
   pullBatchSize: int().min(1).max(1024).optional().describe("messages per pull (default 32)"),
+  consumeFailRate: z.number().min(0).max(1).optional()
+    .describe("fraction of deliveries the listener answers RECONSUME_LATER (default 0); retried via %RETRY%<group>, then %DLQ%<group>"),
+  maxReconsumeTimes: int().min(-1).optional()
+    .describe("DefaultMQPushConsumer.maxReconsumeTimes: retries before the dead-letter queue (default -1 = 16)"),
 });
 
 export type BrokerInput = z.infer<typeof broker>;

@@ -99,6 +99,10 @@ export interface ConsumerGroupSpec extends ClientGroupSpec {
   consumeTime: Distribution;
   consumeFromWhere: "CONSUME_FROM_LAST_OFFSET" | "CONSUME_FROM_FIRST_OFFSET" | "CONSUME_FROM_TIMESTAMP";
   pullBatchSize: number;
+  /** Probability that one delivery fails (the listener returns RECONSUME_LATER). */
+  consumeFailRate: number;
+  /** -1 = RocketMQ's default (16 for concurrent consumption). */
+  maxReconsumeTimes: number;
 }
 
 export type FaultSpec = { atUs: number; index: number; name?: string; pos: SourcePos } & (

@@ -87,6 +87,13 @@ export const TraceEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("consume"), group: z.string(), msgId: z.string(), topic: z.string(),
     brokerName: z.string(), queueId: z.number(), queueOffset: z.number(), bornUs: z.number(),
     reconsumeTimes: z.number(), tags: z.string().optional() }),
+  // A delivery failed (the listener answered RECONSUME_LATER) and what became of it:
+  // retry / dlq: the broker (node) stored the copy in %RETRY% (via the delay levels) or %DLQ%;
+  // fallback: the consumer (node) sent the copy itself after CONSUMER_SEND_MSG_BACK failed;
+  // local: both failed, the consumer re-consumes it in 5 s; dropped: BROADCASTING drops failures.
+  // reconsumeTimes is the copy's (the failed delivery's + 1).
+  z.object({ ...base, type: z.literal("sendback"), group: z.string(), msgId: z.string(), topic: z.string(),
+    reconsumeTimes: z.number(), result: z.enum(["retry", "dlq", "fallback", "local", "dropped"]) }),
   // A consumer's rebalance changed what it owns: the full list now owned.
   z.object({ ...base, type: z.literal("rebalance"), group: z.string(), topic: z.string(),
     queues: z.array(z.object({ brokerName: z.string(), queueId: z.number() })) }),
