@@ -26,6 +26,10 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
     const base = shared(tries);
     const subscription = tries.run(() => resolveSubscription(ctx.src, c.subscription, [...path, "subscription"]));
     const allocate = tries.run(() => allocateOptions(ctx, c, path));
+    if (c.consumeType === "pull" && (c.consumeFailRate ?? 0) > 0) {
+      tries.run(() => { throw ctx.src.error([...path, "consumeFailRate"],
+        "consume failures are retried by push consumers (consumeType: push); a lite pull consumer's application handles its own", "key"); });
+    }
     const consumeTime = c.consumeTime === undefined ? undefined : tries.run(() => distribution(ctx.src, [...path, "consumeTime"], c.consumeTime!).dist);
     tries.check();
     return {
