@@ -38,7 +38,8 @@ import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
-import { GET_ALL_CONSUMER_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
+import { GET_ALL_CONSUMER_OFFSET, GET_ALL_DELAY_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
+import { DELAY_OFFSET_KEY } from "./schedule-service.js";
 import { RetryService } from "./retry-service.js";
 import type { SendBackRequest } from "./send-back-processor.js";
 import { DLedgerCommitLog } from "./dledger-commitlog.js";
@@ -360,6 +361,11 @@ export class Broker implements Process {
       case GET_ALL_TOPIC_CONFIG: // AdminBrokerProcessor#getAllTopicConfig (for a slave's sync)
         reply({ code: ResponseCode.SUCCESS, topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion } });
         return;
+      case GET_ALL_DELAY_OFFSET: { // AdminBrokerProcessor#getAllDelayOffset: the persisted file
+        const saved = this.node.disk.get(DELAY_OFFSET_KEY) as number[] | undefined;
+        reply(saved ? { code: ResponseCode.SUCCESS, delayOffset: [...saved] } : { code: ResponseCode.SYSTEM_ERROR, remark: "No delay offset in this broker" });
+        return;
+      }
       case GET_ALL_CONSUMER_OFFSET: // AdminBrokerProcessor#getAllConsumerOffset
         reply({ code: ResponseCode.SUCCESS, offsets: this.offsets.snapshot() });
         return;

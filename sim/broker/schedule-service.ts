@@ -12,8 +12,8 @@
 // A failed put is retried on the next tick (syncDeliver). Delivery offsets are
 // persisted every flushDelayOffsetInterval = 10 s (first after 10 s) to the node's
 // disk, so a restart re-delivers what was delivered since (duplicates, as in
-// RocketMQ). Not modelled: the slave's copy of delayOffset.json (SlaveSynchronize
-// #syncDelayOffset) — a promoted slave starts its levels from offset 0.
+// RocketMQ). A slave copies the master's file every sync (slave-sync.ts), so a promoted
+// slave resumes from the master's last persisted offsets.
 
 import type { Node } from "../core/node.js";
 import { DELAY_LEVELS_US, fromScheduled, MAX_DELAY_LEVEL, SCHEDULE_TOPIC } from "./delay-level.js";
@@ -22,7 +22,8 @@ import type { StorePort } from "./store-port.js";
 const FIRST_DELAY_US = 1_000_000;
 const TICK_US = 100_000;
 const PERSIST_US = 10_000_000;
-const DISK_KEY = "delayOffset";
+/** delayOffset.json on the node's disk (also written by a slave's SlaveSynchronize). */
+export const DELAY_OFFSET_KEY = "delayOffset";
 const ALL = (): boolean => true;
 
 export class ScheduleService {
@@ -44,7 +45,7 @@ export class ScheduleService {
   start(): void {
     if (this.started) return;
     this.anchorUs = this.node.engine.nowUs + FIRST_DELAY_US;
-    const saved = this.node.disk.get(DISK_KEY) as number[] | undefined;
+    const saved = this.node.disk.get(DELAY_OFFSET_KEY) as number[] | undefined;
     for (let q = 0; q < MAX_DELAY_LEVEL; q++) { this.offsets[q] = saved?.[q] ?? 0; this.wake(q); }
     this.persistTimer = this.node.every(PERSIST_US, () => this.persist(), PERSIST_US, "rate");
   }
@@ -58,7 +59,7 @@ export class ScheduleService {
   }
 
   private persist(): void {
-    this.node.disk.set(DISK_KEY, [...this.offsets]);
+    this.node.disk.set(DELAY_OFFSET_KEY, [...this.offsets]);
   }
 
   /** Schedule the level's next run on the tick grid, no earlier than `notBeforeUs`. */

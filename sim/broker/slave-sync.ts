@@ -1,5 +1,5 @@
 // A slave copies its master's metadata (broker/slave/SlaveSynchronize: syncTopicConfig,
-// syncConsumerOffset; delay offsets and subscription groups are not modelled).
+// syncConsumerOffset, syncDelayOffset; subscription groups are not modelled).
 //
 // Fault model: a task of the slave process (its timer dies with it and waits while it is
 // paused). It asks the master's remoting address from the last registration answer (the
@@ -10,7 +10,9 @@
 //   last one (the clock starts when the broker is built).
 // syncAll, in order: topic config (replaced when the master's data version differs), then
 // consumer offsets: putAll of the master's table, which overwrites what consumers committed
-// to the slave while the master was away — RocketMQ's offset overwrite on the master's return.
+// to the slave while the master was away — RocketMQ's offset overwrite on the master's return;
+// then the master's persisted delay offsets (delayOffset.json, written every 10 s), stored on
+// the slave's disk for its ScheduleMessageService to load if it becomes master.
 
 import type { Node } from "../core/node.js";
 import type { RemotingClient } from "../remoting/rpc.js";
@@ -18,10 +20,13 @@ import { ResponseCode } from "../remoting/codes.js";
 import type { DataVersion, TopicConfig } from "../namesrv/routeinfo.js";
 import type { EventInput } from "../trace/schema.js";
 import type { OffsetManager } from "./offset-manager.js";
+import { DELAY_OFFSET_KEY } from "./schedule-service.js";
 
 /** RequestCode.GET_ALL_TOPIC_CONFIG / GET_ALL_CONSUMER_OFFSET (remoting/protocol/RequestCode). */
 export const GET_ALL_TOPIC_CONFIG = 21;
 export const GET_ALL_CONSUMER_OFFSET = 43;
+/** RequestCode.GET_ALL_DELAY_OFFSET. */
+export const GET_ALL_DELAY_OFFSET = 45;
 const SYNC_TIMEOUT_US = 3_000_000; // BrokerOuterAPI#getAllTopicConfig / #getAllConsumerOffset invokeSync(…, 3000)
 
 export interface SlaveSyncHost {
@@ -84,7 +89,15 @@ export class SlaveSync {
         if (changed > 0) {
           this.host.emit({ type: "offset.sync", node: this.host.node.name, master: this.host.nameOf(addr.split(":")[0]), changed, rewound });
         }
+        this.syncDelayOffset(addr);
       });
+    });
+  }
+
+  /** syncDelayOffset: the master's delayOffset.json onto our disk (SYSTEM_ERROR when it has none yet). */
+  private syncDelayOffset(addr: string): void {
+    this.host.client.invoke(addr, { code: GET_ALL_DELAY_OFFSET }, SYNC_TIMEOUT_US, (err, resp) => {
+      if (!err && resp?.code === ResponseCode.SUCCESS) this.host.node.disk.set(DELAY_OFFSET_KEY, [...(resp.delayOffset as number[])]);
     });
   }
 }
