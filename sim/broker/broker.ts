@@ -153,8 +153,8 @@ export class Broker implements Process {
       store: put ?? this.store, topics: this.topics, writable: () => true,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
       topicCreated: () => this.topicsChanged(),
-      stored: (req, r) => this.env.tracer.emit({ type: "store", node: this.node.name, msgId: req.msgId, topic: req.topic,
-        queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
+      stored: (req, r) => this.env.tracer.emitEvent({ t: this.env.engine.nowUs, type: "store", node: this.node.name, msgId: req.msgId,
+        topic: req.topic, queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
       offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")),
     };
     this.retry = new RetryService({ node: this.node, store: this.store, put: this.sendCtx.store, topics: this.topics,
@@ -297,7 +297,7 @@ export class Broker implements Process {
 
   private commitOffset(group: string, topic: string, queueId: number, offset: number): void {
     this.offsets.commit(group, topic, queueId, offset);
-    this.env.tracer.emit({ type: "offset.commit", node: this.node.name, group, topic, queueId, offset });
+    this.env.tracer.emitEvent({ t: this.env.engine.nowUs, type: "offset.commit", node: this.node.name, group, topic, queueId, offset });
   }
 
   /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */

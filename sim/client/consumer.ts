@@ -27,6 +27,7 @@ import type { StoredMessage } from "../broker/store-port.js";
 import { RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
 import type { ConsumerGroupSpec } from "../scenario/types.js";
+import type { TraceEvent } from "../trace/schema.js";
 import { ConsumeService } from "./consume-service.js";
 import { compareMessageQueue, type MessageQueue } from "./message-queue.js";
 import { MQClient } from "./mq-client.js";
@@ -278,9 +279,11 @@ export class Consumer implements Process {
   // ---- consuming ---------------------------------------------------------------------
 
   private onConsumeStart(pq: ProcessQueue, m: StoredMessage): void {
-    this.env.tracer.emit({ type: "consume", node: this.node.name, group: this.spec.group, msgId: m.msgId, topic: pq.mq.topic,
-      brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset, bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0,
-      ...(m.tags !== undefined ? { tags: m.tags } : {}) });
+    const ev: Record<string, unknown> = { t: this.env.engine.nowUs, type: "consume", node: this.node.name, group: this.spec.group,
+      msgId: m.msgId, topic: pq.mq.topic, brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset,
+      bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0 };
+    if (m.tags !== undefined) ev.tags = m.tags;
+    this.env.tracer.emitEvent(ev as TraceEvent); // no copy: a hot path
   }
 
   /** ConsumeRequest#run after the listener: a dropped queue's result is ignored, as in RocketMQ. */

@@ -6,7 +6,15 @@
 
 import type { MessageQueue } from "./message-queue.js";
 
-export const mqKey = (mq: { topic: string; brokerName: string; queueId: number }): string => `${mq.topic}@${mq.brokerName}#${mq.queueId}`;
+type MqLike = { topic: string; brokerName: string; queueId: number };
+const keys = new WeakMap<MqLike, string>();
+
+/** "topic@brokerName#queueId", memoised per queue object (pulls ask for it all the time). */
+export const mqKey = (mq: MqLike): string => {
+  let k = keys.get(mq);
+  if (k === undefined) keys.set(mq, (k = `${mq.topic}@${mq.brokerName}#${mq.queueId}`));
+  return k;
+};
 
 export class OffsetStore {
   readonly table = new Map<string, { mq: MessageQueue; offset: number }>();
@@ -15,7 +23,10 @@ export class OffsetStore {
   update(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
     const k = mqKey(mq);
     const cur = this.table.get(k);
-    if (cur && increaseOnly && offset <= cur.offset) return;
+    if (cur) {
+      if (!increaseOnly || offset > cur.offset) { cur.mq = mq; cur.offset = offset; }
+      return;
+    }
     this.table.set(k, { mq, offset });
   }
 
