@@ -57,7 +57,9 @@ export const TraceEvent = z.discriminatedUnion("type", [
     reason: z.enum(["peer-closed", "reset", "timeout", "idle", "local"]) }),
   // NameServer route table (node = the NameServer).
   z.object({ ...base, type: z.literal("ns.register"), broker: node, brokerName: z.string(),
-    brokerId: z.number(), cluster: z.string(), first: z.boolean() }),
+    brokerId: z.number(), cluster: z.string(), first: z.boolean(),
+    /** The broker whose address held this brokerId until now (a split brain's flip; RouteInfoManager logs "master address change"). */
+    replaced: node.optional() }),
   z.object({ ...base, type: z.literal("ns.unregister"), broker: node, brokerName: z.string(),
     brokerId: z.number(), reason: z.enum(["expired", "channel-closed", "idle", "shutdown"]) }),
   z.object({ ...base, type: z.literal("ns.topic.delete"), topic: z.string() }),
