@@ -197,6 +197,30 @@ describe("divergence and catch-up", () => {
     }
   });
 
+  it("4.9 SYNC_MASTER behind its slave: the slave's request offset becomes push2SlaveMaxOffset, so puts below it are PUT_OK at once", () => {
+    const w = world("4.9", true);
+    w.run(10 * S); // connected and reporting
+    w.run(6100 * MS); // 16.1 s: just after a flush pass (every 500 ms)
+    for (let i = 0; i < 50; i++) w.put(i);
+    w.run(200 * MS); // replicated (SYNC_MASTER), not yet flushed
+    const slaveMax = w.ss().maxPhyOffset;
+    const old = w.master.incarnation;
+    w.master.kill("power-off");
+    w.transport.processDied(w.master, old, true);
+    onPowerLoss(w.master);
+    w.master.start();
+    w.run(12 * S); // the slave's report meets an RST, it reconnects and reports 5 s later
+    expect(w.master.process!.ha.push2SlaveMaxOffset).toBe(slaveMax);
+    const before = w.ms().maxPhyOffset;
+    const o = w.put(100);
+    w.run(1);
+    expect(o.status).toBe("PUT_OK"); // GroupTransferService: push2SlaveMaxOffset >= end
+    expect(w.ms().maxPhyOffset).toBeLessThan(slaveMax); // written below what the slave holds
+    w.run(30 * S);
+    expect(w.ss().maxPhyOffset).toBe(slaveMax); // never replicated
+    expect(before).toBeLessThan(slaveMax);
+  });
+
   it("keeps what a connected slave still needs through retention", () => {
     const w = world("4.9", false, {}, { retainPerQueue: 100, commitLogRetain: 100, retainEveryAppends: 50 });
     w.run(7 * S);

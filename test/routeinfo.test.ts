@@ -84,4 +84,31 @@ describe("RouteInfoManager", () => {
     expect(publishBrokers(route)).toEqual(["b"]);
     expect(subscribeBrokers(route)).toEqual(["a"]);
   });
+  it("split brain: two live brokers registering id 0 overwrite each other at every registration (4.9.8 brokerAddrs.put)", () => {
+    const t = ri.emptyTables();
+    const A = "1.1.1.1:10911", B = "1.1.1.2:10911";
+    ri.registerBroker(t, reg("a", 0, A, [topic("T")], 1), 0, 120);
+    ri.registerBroker(t, reg("a", 1, B, [topic("T")], 2), 0, 120);
+    // The operator promotes B while A lives: B's id-1 entry goes (same ip:port once), id 0 is B's.
+    const promoted = ri.registerBroker(t, reg("a", 0, B, [topic("T")], 2), 10, 120);
+    expect(promoted).toMatchObject({ first: false, replaced: A, masterAddr: null });
+    expect(ri.pickupTopicRouteData(t, "T")!.brokerDatas[0].brokerAddrs).toEqual({ 0: B });
+    // A's next round takes id 0 back; B is not in the route at all (not even as a slave) ...
+    expect(ri.registerBroker(t, reg("a", 0, A, [topic("T")], 1), 30, 120).replaced).toBe(B);
+    expect(ri.pickupTopicRouteData(t, "T")!.brokerDatas[0].brokerAddrs).toEqual({ 0: A });
+    // ... but both stay live: neither expires while both keep registering.
+    expect([...t.brokerLiveTable.keys()].sort()).toEqual([A, B]);
+    expect(ri.expiredBrokers(t, 130)).toEqual([]);
+    // A re-registration by the current holder replaces nobody.
+    expect(ri.registerBroker(t, reg("a", 0, A, [topic("T")], 1), 40, 120).replaced).toBeNull();
+    // The loser's channel closing removes only its live entry: the route keeps the winner.
+    const gone = ri.removeBrokerAddr(t, B);
+    expect(gone).toEqual({ removed: [], deletedTopics: [] });
+    expect(ri.pickupTopicRouteData(t, "T")!.brokerDatas[0].brokerAddrs).toEqual({ 0: A });
+    // UNREGISTER_BROKER removes by brokerId whatever the address (4.9.8 brokerAddrs.remove(brokerId)):
+    // the loser shutting down cleanly takes the winner's entry, and the topic with it.
+    ri.registerBroker(t, reg("a", 0, B, [topic("T")], 3), 50, 120);
+    expect(ri.unregisterBroker(t, "DefaultCluster", A, "a", 0)).toEqual({
+      removed: [{ brokerAddr: B, brokerName: "a", brokerId: 0 }], deletedTopics: ["T"] });
+  });
 });

@@ -60,9 +60,11 @@ export class NameServer implements Process {
   private registerBroker(ch: Channel, req: Request): Response {
     const r = { ...(req as unknown as ri.RegisterRequest), channelId: ch.id };
     const res = ri.registerBroker(this.tables, r, this.env.engine.nowUs, this.expiryUs);
+    const nodeOf = (addr: string) => this.env.nodeNameOfIp(addr.split(":")[0]);
     this.env.tracer.emit({
-      type: "ns.register", node: this.node.name, broker: this.env.nodeNameOfIp(r.brokerAddr.split(":")[0]),
+      type: "ns.register", node: this.node.name, broker: nodeOf(r.brokerAddr),
       brokerName: r.brokerName, brokerId: r.brokerId, cluster: r.clusterName, first: res.first,
+      ...(res.replaced !== null ? { replaced: nodeOf(res.replaced) } : {}),
     });
     return { code: ResponseCode.SUCCESS, masterAddr: res.masterAddr, haServerAddr: res.haServerAddr };
   }

@@ -46,9 +46,17 @@ export function emptyTables(): RouteTables {
   return { topicQueueTable: new Map(), brokerAddrTable: new Map(), clusterAddrTable: new Map(), brokerLiveTable: new Map() };
 }
 
-/** RouteInfoManager.registerBroker (4.9.8). Returns whether this address is new for its id. */
+/**
+ * RouteInfoManager.registerBroker (4.9.8). Returns whether this address is new for its id, and
+ * the other address this id held until now, if any. brokerAddrs is keyed by brokerId and put()
+ * unconditionally (4.9.8 only logs "master address change from {} to {}"), so two live brokers
+ * registering the same brokerName and id — a split brain after a manual promotion — overwrite
+ * each other at every registration; the loser's address leaves the route but keeps its
+ * brokerLiveTable entry (and its channel), so nothing expires it. 5.x would ignore a
+ * registration whose stateVersion is older (controller mode only), not modelled.
+ */
 export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number, expiryUs: number):
-    { first: boolean; masterAddr: string | null; haServerAddr: string | null } {
+    { first: boolean; replaced: string | null; masterAddr: string | null; haServerAddr: string | null } {
   let names = t.clusterAddrTable.get(r.clusterName);
   if (!names) { names = new Set(); t.clusterAddrTable.set(r.clusterName, names); }
   names.add(r.brokerName);
@@ -78,7 +86,8 @@ export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number
     const live = m !== undefined ? t.brokerLiveTable.get(m) : undefined;
     if (m !== undefined && live) { masterAddr = m; haServerAddr = live.haServerAddr; }
   }
-  return { first: registerFirst, masterAddr, haServerAddr };
+  const replaced = oldAddr !== undefined && oldAddr !== r.brokerAddr ? oldAddr : null;
+  return { first: registerFirst, replaced, masterAddr, haServerAddr };
 }
 
 function createAndUpdateQueueData(t: RouteTables, brokerName: string, tc: TopicConfig): void {

@@ -57,7 +57,9 @@ export const TraceEvent = z.discriminatedUnion("type", [
     reason: z.enum(["peer-closed", "reset", "timeout", "idle", "local"]) }),
   // NameServer route table (node = the NameServer).
   z.object({ ...base, type: z.literal("ns.register"), broker: node, brokerName: z.string(),
-    brokerId: z.number(), cluster: z.string(), first: z.boolean() }),
+    brokerId: z.number(), cluster: z.string(), first: z.boolean(),
+    /** The broker whose address held this brokerId until now (a split brain's flip; RouteInfoManager logs "master address change"). */
+    replaced: node.optional() }),
   z.object({ ...base, type: z.literal("ns.unregister"), broker: node, brokerName: z.string(),
     brokerId: z.number(), reason: z.enum(["expired", "channel-closed", "idle", "shutdown"]) }),
   z.object({ ...base, type: z.literal("ns.topic.delete"), topic: z.string() }),
@@ -112,7 +114,8 @@ export const TraceEvent = z.discriminatedUnion("type", [
     reason: z.enum(["peer-closed", "reset", "housekeeping", "offset-mismatch", "ahead-of-master", "diverged", "promoted"]) }),
   // The master got a slave's offset report (node = master): the first on each connection, the one
   // that catches up with the master's max offset, and while the slave is behind at most one per 5 s.
-  z.object({ ...base, type: z.literal("ha.ack"), slave: node, offset: z.number(), behind: z.number() }),
+  // ahead: bytes the slave reports past the master's max offset (a master that lost its tail), absent otherwise.
+  z.object({ ...base, type: z.literal("ha.ack"), slave: node, offset: z.number(), behind: z.number(), ahead: z.number().optional() }),
   // A slave's consumer offsets changed by copying its master's (SlaveSynchronize#syncConsumerOffset):
   // changed = queue offsets that changed, rewound = those that went backwards.
   z.object({ ...base, type: z.literal("offset.sync"), master: node, changed: z.number(), rewound: z.number() }),

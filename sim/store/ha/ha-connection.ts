@@ -20,7 +20,8 @@
 //   bytes from the middle of a record; an offset below what the master still holds, or past
 //   its max, just waits, as getCommitLogData returns null there.
 // Trace: ha.ack for the first report of a connection, the report that catches up with the
-// master's max offset, and while the slave is behind at most one per haSendHeartbeatInterval.
+// master's max offset, and while the slave is behind at most one per haSendHeartbeatInterval;
+// `ahead` when the slave reports past the master's max offset.
 
 import type { TimerId } from "../../core/engine.js";
 import type { Channel, ChannelHandler, CloseReason } from "../../remoting/channel.js";
@@ -96,7 +97,9 @@ export class HAConnection {
     if (!first && !caughtUp && !periodic) return;
     this.lastAckTraceUs = this.now;
     this.lastTracedBehind = behind;
-    this.host.emit({ type: "ha.ack", node: this.host.node.name, slave: this.slave, offset: this.slaveAckOffset, behind });
+    const ahead = this.slaveAckOffset - this.store.maxPhyOffset;
+    this.host.emit({ type: "ha.ack", node: this.host.node.name, slave: this.slave, offset: this.slaveAckOffset, behind,
+      ...(ahead > 0 ? { ahead } : {}) });
   }
 
   private housekeeping = (): void => {
