@@ -6,17 +6,24 @@
 //   <group>-<k>, listening on ROCKETMQ_DLEDGER_PORT (40911, RocketMQ's sample configs
 //   distribution/conf/dledger/broker-n0.conf; DLedger's own default is 20911).
 // - A put on the leader appends to the DLedger log and is acknowledged only once a majority
-//   has the entry (committed). Codes as DLedgerCommitLog#asyncPutMessage maps them (4.9.8):
-//   SUCCESS -> PUT_OK, NOT_LEADER -> SERVICE_NOT_AVAILABLE, WAIT_QUORUM_ACK_TIMEOUT and
-//   LEADER_PENDING_FULL -> OS_PAGE_CACHE_BUSY ("Do not return flush_slave_timeout to the
-//   client"), anything else (TERM_CHANGED) -> UNKNOWN_ERROR. A timed-out entry stays in the
-//   leader's log: once a majority has it, it is committed and consumed after all (the
-//   producer, told the send failed, may have resent it: a duplicate).
+//   has the entry (committed). SUCCESS -> PUT_OK, NOT_LEADER -> SERVICE_NOT_AVAILABLE,
+//   LEADER_PENDING_FULL -> OS_PAGE_CACHE_BUSY, anything else (TERM_CHANGED) -> UNKNOWN_ERROR.
+//   WAIT_QUORUM_ACK_TIMEOUT (no majority within maxWaitAckTimeMs = 2.5 s): 5.x
+//   DLedgerCommitLog#asyncPutMessage answers IN_SYNC_REPLICAS_NOT_ENOUGH, 4.9.8's
+//   OS_PAGECACHE_BUSY ("Do not return flush_slave_timeout to the client"); the broker turns
+//   both into SYSTEM_ERROR (SendMessageProcessor, 5.3.2 and 4.9.8), which is what producers
+//   see. Our send processor answers OS_PAGE_CACHE_BUSY with 5.x's SYSTEM_BUSY whatever the
+//   profile, so IN_SYNC_REPLICAS_NOT_ENOUGH stands for both here. A timed-out entry stays in
+//   the leader's log: once a majority has it, it is committed and consumed after all (a
+//   producer told the send failed may have resent it: a duplicate).
 // - brokerRole and flushDiskType do not apply: the leader is SYNC_MASTER whatever is set
 //   (DLedgerRoleChangeHandler), and DLedgerCommitLog#start starts only the DLedger server, not
 //   the CommitLog's flush services. Durability is DLedger's own FlushDataService (every 10 ms,
 //   DLedgerConfig.flushFileInterval, which 4.9's DLedgerCommitLog does not expose). So the
 //   store's puts here never wait for an fsync (waitStoreMsgOK: false).
+// - A follower's append (appendAsFollower: a write into the mmap'd data file) costs one page-
+//   cache write of the node's disk: a slow-disk fault on a follower slows its acks (heartbeats
+//   are not slowed). The leader's own append is left instant.
 // - Every member (leader and followers) applies committed entries, in log order, to its own
 //   message store (the CommitLog + dispatch to consume queues): so the queues are the same on
 //   every replica and a new leader serves the offsets the old one acknowledged. A new leader is
@@ -36,7 +43,7 @@ import type { Node } from "../core/node.js";
 import type { Env } from "../remoting/env.js";
 import { dledgerPowerLoss } from "../dledger/log.js";
 import { DLedgerMember } from "../dledger/member.js";
-import { storeFilesOf } from "../store/index.js";
+import { diskOf, storeFilesOf } from "../store/index.js";
 import type { Code, Role } from "../dledger/types.js";
 import type { PutRequest, PutResult, StorePort } from "./store-port.js";
 
@@ -47,7 +54,7 @@ const ENTRY_OVERHEAD = 200;
 
 const CODE_TO_PUT: Partial<Record<Code, string>> = {
   NOT_LEADER: "SERVICE_NOT_AVAILABLE",
-  WAIT_QUORUM_ACK_TIMEOUT: "OS_PAGE_CACHE_BUSY",
+  WAIT_QUORUM_ACK_TIMEOUT: "IN_SYNC_REPLICAS_NOT_ENOUGH",
   LEADER_PENDING_FULL: "OS_PAGE_CACHE_BUSY",
   TERM_CHANGED: "UNKNOWN_ERROR",
 };
@@ -82,6 +89,9 @@ export class DLedgerCommitLog {
       onTruncated: (from) => this.truncated(from),
       onEvent: (e) => h.env.tracer.emit(e),
       leaderReadyCheck: () => this.inflight === 0 && this.nextApply > this.member.committedIndex,
+      // A follower's appendAsFollower writes the entry into the node's page cache: a disk
+      // whose writes are slow (slow-disk) slows the follower's acks.
+      appendCostUs: () => { const disk = diskOf(h.node); return disk.instantWrites ? 0 : disk.writeUs(); },
     });
   }
 
