@@ -14,6 +14,9 @@
 //   lowest of them is answered INCONSISTENT_STATE so the leader re-compares (fast-forward);
 //   waiting entries the log already holds are answered at once.
 // - The commit index a push carries is adopted up to our log end (same term only).
+// - Appending takes the host's appendCostUs() (the page-cache write of appendAsFollower; 0 by
+//   default): the thread is busy meanwhile, so pushes queue behind a slow disk and their
+//   answers come late. Heartbeats and votes are handled elsewhere and are not slowed.
 
 import type { Node } from "../core/node.js";
 import { Alarm } from "./alarm.js";
@@ -31,6 +34,8 @@ export interface HandlerHost {
   truncated(fromIndex: number): void;
   /** committedIndex advanced. */
   committed(): void;
+  /** Time one follower append takes (µs); absent or 0: instant. */
+  appendCostUs?(): number;
 }
 
 const QUEUE_CAP = 1024;
@@ -41,6 +46,9 @@ export class EntryHandler {
   private queue: Waiting[] = [];
   private lastCheckFastForward: number;
   private readonly alarm: Alarm;
+  /** The thread is writing entry `writingIndex` until `busyUntilUs`. */
+  private busyUntilUs = 0;
+  private writingIndex = -1;
 
   constructor(private readonly h: HandlerHost) {
     this.alarm = new Alarm(h.node, () => this.run());
@@ -76,6 +84,7 @@ export class EntryHandler {
 
   private run(): void {
     const ms = this.h.ms;
+    if (this.now < this.busyUntilUs) { this.alarm.set(this.busyUntilUs); return; }
     for (;;) {
       if (ms.role !== "FOLLOWER") {
         const drained = this.queue;
@@ -97,6 +106,16 @@ export class EntryHandler {
         if (this.writes.size > 0) this.alarm.set(this.lastCheckFastForward + FAST_FORWARD_US);
         return;
       }
+      if (this.writingIndex !== next) {
+        const costUs = this.h.appendCostUs?.() ?? 0;
+        if (costUs > 0) {
+          this.writingIndex = next;
+          this.busyUntilUs = this.now + costUs;
+          this.alarm.set(this.busyUntilUs);
+          return;
+        }
+      }
+      this.writingIndex = -1;
       this.writes.delete(next);
       this.doAppend(next, a);
     }

@@ -132,9 +132,11 @@ export function truncateLog(d: DLedgerDisk, lastKept: number): void {
 
 /**
  * The fault layer calls this when `node` loses power (after node.kill("power-off")):
- * whatever was not flushed is gone.
+ * whatever was not flushed is gone. Returns how many entries survive (null: no DLedger store).
  */
-export function dledgerPowerLoss(node: Node): void {
+export function dledgerPowerLoss(node: Node): number | null {
   const d = node.disk.get(DISK_KEY) as DLedgerDisk | undefined;
-  if (d) truncateLog(d, d.flushedIndex);
+  if (!d) return null;
+  truncateLog(d, d.flushedIndex);
+  return d.log.endIndex + 1;
 }

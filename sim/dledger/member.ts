@@ -53,6 +53,8 @@ export interface DLedgerMemberOptions {
   onEvent?(e: DLedgerEvent): void;
   /** Extra readiness condition for a new leader (RocketMQ: dispatchBehindBytes() == 0). */
   leaderReadyCheck?(): boolean;
+  /** Time a follower append takes (µs): the host's disk write cost; default instant. */
+  appendCostUs?(): number;
 }
 
 export class DLedgerMember {
@@ -85,6 +87,7 @@ export class DLedgerMember {
     this.handler = new EntryHandler({
       ...base, logChanged: () => this.scheduleFlush(), committed: () => this.committed(),
       truncated: (from) => o.onTruncated?.(from),
+      ...(o.appendCostUs ? { appendCostUs: o.appendCostUs } : {}),
     });
     for (const peer of this.ms.peerIds) {
       if (peer === o.selfId) continue;

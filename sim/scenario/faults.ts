@@ -13,8 +13,8 @@
 import { sampler } from "../core/distribution.js";
 import type { Node } from "../core/node.js";
 import { Broker } from "../broker/broker.js";
+import { dledgerBrokerPowerLoss } from "../broker/dledger-commitlog.js";
 import { savedConf } from "../broker/replication.js";
-import { dledgerPowerLoss } from "../dledger/log.js";
 import { failDisk, fillDisk, healDisk, onPowerLoss, slowDisk } from "../store/index.js";
 import type { World } from "./cluster.js";
 import type { FaultSpec } from "./types.js";
@@ -77,7 +77,7 @@ function kill(world: World, node: Node, how: "crash" | "power-off" | "shutdown")
   node.kill(how);
   if (wasRunning) world.env.transport.processDied(node, old, how === "power-off");
   // The OS page cache survives a process crash; a power loss keeps only what was fsynced.
-  if (how === "power-off" && world.nodes.get(node.name)!.kind === "broker") { onPowerLoss(node); dledgerPowerLoss(node); }
+  if (how === "power-off" && world.nodes.get(node.name)!.kind === "broker") { onPowerLoss(node); dledgerBrokerPowerLoss(node); }
   world.env.tracer.emit({ type: "node.down", node: node.name, how });
 }
 
