@@ -19,11 +19,18 @@
 //    acknowledgment at a position is such a reuse (msg-queue.ts). A delivery at a
 //    reused position is the later message whose msgId it carries, else the first.
 //    A delivery of a message still in flight (no `send.result` yet) waits for the
-//    result to say where, if anywhere, it was acknowledged (msg-ids.ts).
+//    result to say where, if anywhere, it was acknowledged (msg-ids.ts); one of a
+//    failed send never counts for a position. Known blind spot: a delivery whose
+//    msgId is not tracked (a oneway send, one evicted from the table, one without
+//    a `send` in the trace) at a reused position is taken for the first message.
+//    `store` events are not used: one comes only when the put completes, which
+//    can be after the delivery (waiting for flush or a slave) or never (the
+//    broker died waiting).
 //  - lost: an acknowledged message whose tag a subscribed group accepts, never
 //    delivered to that group (to every instance, when BROADCASTING) by the end of
 //    the run. Failed sends are never lost; an acknowledged message whose offset
-//    was reused by another one is lost unless it was delivered before.
+//    another one reused still counts (delivered before the reuse, or later from
+//    a stale copy, it is not lost).
 //  - duplicate: a first delivery (reconsumeTimes 0) of a message the group (the
 //    instance, when BROADCASTING) already had, or of a second stored copy of a
 //    msgId the producer sent in more than one attempt. Delivering a new message at
@@ -43,6 +50,7 @@ import { type RecoveryRow, SendAvailability } from "./msg-outage.js";
 
 export type { Subscription, GroupSummary } from "./msg-groups.js";
 export type { RecoveryRow } from "./msg-outage.js";
+export { checkMetric } from "./msg-metric.js";
 
 type Ev<T extends TraceEvent["type"]> = Extract<TraceEvent, { type: T }>;
 
@@ -273,28 +281,6 @@ export class MessageChecker {
     if (!g) this.groups.set(name, (g = new GroupState(name, this.maxLagPoints)));
     return g;
   }
-}
-
-/**
- * Resolves a dotted path in a summary to a number: "lost", "e2eLatencyMs.p99",
- * "byGroup.cg.duplicates", "recovery.0.recoveryMs". Keys that contain dots are
- * found by trying the longest joined segment first. Anything else (missing,
- * null, an object) is undefined.
- */
-export function checkMetric(summary: MessageSummary, path: string): number | undefined {
-  const parts = path.split(".");
-  let cur: unknown = summary;
-  let i = 0;
-  while (i < parts.length) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    const obj = cur as Record<string, unknown>;
-    let j = parts.length;
-    while (j > i && !Object.hasOwn(obj, parts.slice(i, j).join("."))) j--;
-    if (j === i) return undefined;
-    cur = obj[parts.slice(i, j).join(".")];
-    i = j;
-  }
-  return typeof cur === "number" ? cur : undefined;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
