@@ -236,6 +236,34 @@ describe("MessageChecker: reused queue offsets", () => {
     expect(f.c.stats()).toMatchObject({ reusedPositions: 2, remembered: 1 });
   });
 
+  it("a delivery made while the send is in flight credits nothing if the send then fails", () => {
+    const f = setup();
+    const old = Array.from({ length: 4 }, (_, i) => f.send({ at: i * MS })); // 0..3; 3 not consumed yet
+    for (const m of old.slice(0, 3)) f.consume(m, 10 * MS);
+    // The log is cut back to 3; the next message is stored there and delivered, then its send times out.
+    const y = f.begin({ at: 100 * MS, offset: 3, stored: false, status: "RemotingTimeoutException" });
+    f.consume(y.msg, 101 * MS);
+    y.land(3100 * MS);
+    f.consume(y.msg, 3200 * MS); // and again after the failure: a duplicate of it, still no credit
+    const s = f.c.finish(4000 * MS);
+    expect(s).toMatchObject({ acknowledged: 4, lost: 1, duplicates: 1 });
+    expect(s.byGroup.cg.distinct).toBe(4);
+  });
+
+  it("a resent message acknowledged at a reused offset: its delivery there counts, its other copy is a duplicate", () => {
+    const f = setup();
+    const old = Array.from({ length: 3 }, (_, i) => f.send({ at: i * MS }));
+    for (const m of old) f.consume(m, 10 * MS);
+    // Attempt 1 stored on broker-b at 0 and timed out; attempt 2 acknowledged on broker-a at 2, which
+    // broker-a hands out again after its log was cut back to 2.
+    const r = f.send({ at: 100 * MS, offset: 2, attempts: 2 });
+    f.consume(r, 200 * MS);
+    f.consume({ ...r, brokerName: "broker-b", queueOffset: 0 }, 210 * MS);
+    const s = f.c.finish(1000 * MS);
+    expect(s).toMatchObject({ acknowledged: 4, lost: 0, duplicates: 1, resendDuplicates: 1 });
+    expect(f.c.stats()).toMatchObject({ reusedPositions: 1, remembered: 1 });
+  });
+
   it("still counts genuine duplicates at a reused offset, of the new message and of the old one", () => {
     const f = setup();
     const old = Array.from({ length: 6 }, (_, i) => f.send({ at: i * MS }));
