@@ -2,20 +2,39 @@
 // chaos framework): lost, duplicated and out-of-order messages, end-to-end
 // latency, send availability. A trace listener: it sees each event once, in
 // order, and keeps memory bounded by topology (queues × groups × consumer nodes)
-// and by in-flight messages, not by the number of messages. Two exceptions: a
+// and by in-flight messages, not by the number of messages. Three exceptions: a
 // tag-filtered group's sets hold one run per gap in its unconsumed backlog when
-// tags interleave (they heal as it catches up), and resent msgIds sit in a table
-// capped at 65 536 entries.
+// tags interleave (they heal as it catches up); resent and failed msgIds sit in a
+// table capped at 65 536 entries; and each message acknowledged at a reused
+// position (below) is kept with its msgId, so that costs the size of the log
+// cut-backs (lost tails, split-brain writes), not the run's length.
 //
 // Definitions (see the helper files for details):
 //  - acknowledged: a `send.result` with stored=true (SEND_OK, FLUSH_DISK_TIMEOUT,
 //    FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE: all mean the master stored it).
-//  - lost: an acknowledged (topic, brokerName, queueId, queueOffset) whose tag a
-//    subscribed group accepts, never delivered to that group (to every instance,
-//    when BROADCASTING) by the end of the run. Failed sends are never lost.
-//  - duplicate: a first delivery (reconsumeTimes 0) of an offset the group (the
+//  - a message is its position (topic, brokerName, queueId, queueOffset) and its
+//    msgId. A position holds one acknowledged message unless the broker group's
+//    log was cut back and the offset handed out again (promotion of a shorter
+//    slave, power loss, truncation on a leader change, two masters): a second
+//    acknowledgment at a position is such a reuse (msg-queue.ts). A delivery at a
+//    reused position is the later message whose msgId it carries, else the first.
+//    A delivery of a message still in flight (no `send.result` yet) waits for the
+//    result to say where, if anywhere, it was acknowledged (msg-ids.ts); one of a
+//    failed send never counts for a position. Known blind spot: a delivery whose
+//    msgId is not tracked (a oneway send, one evicted from the table, one without
+//    a `send` in the trace) at a reused position is taken for the first message.
+//    `store` events are not used: one comes only when the put completes, which
+//    can be after the delivery (waiting for flush or a slave) or never (the
+//    broker died waiting).
+//  - lost: an acknowledged message whose tag a subscribed group accepts, never
+//    delivered to that group (to every instance, when BROADCASTING) by the end of
+//    the run. Failed sends are never lost; an acknowledged message whose offset
+//    another one reused still counts (delivered before the reuse, or later from
+//    a stale copy, it is not lost).
+//  - duplicate: a first delivery (reconsumeTimes 0) of a message the group (the
 //    instance, when BROADCASTING) already had, or of a second stored copy of a
-//    msgId the producer sent in more than one attempt.
+//    msgId the producer sent in more than one attempt. Delivering a new message at
+//    a reused offset is not a duplicate.
 //  - order violation: see msg-order.ts.
 //  - filter violation: a delivery whose `tags` the group's subscription rejects.
 //  Deliveries with reconsumeTimes > 0 are the retry mechanism at work: counted
@@ -25,12 +44,13 @@ import type { TraceEvent } from "../trace/schema.js";
 import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.js";
 import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js";
 import { MessageIds } from "./msg-ids.js";
-import { IntervalSet } from "./msg-intervals.js";
+import { QueueState } from "./msg-queue.js";
 import { OrderTracker, queueKey } from "./msg-order.js";
 import { type RecoveryRow, SendAvailability } from "./msg-outage.js";
 
 export type { Subscription, GroupSummary } from "./msg-groups.js";
 export type { RecoveryRow } from "./msg-outage.js";
+export { checkMetric } from "./msg-metric.js";
 
 type Ev<T extends TraceEvent["type"]> = Extract<TraceEvent, { type: T }>;
 
@@ -59,7 +79,7 @@ export interface MessageSummary {
   filterViolations: number;
   /** Acknowledged without brokerName/queueId/queueOffset: cannot be checked for loss. */
   untrackedAcks: number;
-  /** Resent msgIds dropped from the duplicate-copy table (cap reached). */
+  /** Resent or failed msgIds dropped from the msgId table (cap reached): checked by position only. */
   resendTrackingEvicted: number;
   /** Oneway sends: no answer, so never acknowledged, never failed, never lost. */
   oneway: number;
@@ -78,7 +98,10 @@ export interface MessageCheckerStats {
   ackedIntervals: number;
   coveredIntervals: number;
   inFlight: number;
-  retried: number;
+  /** Resent or failed msgIds still tracked (capped). */
+  remembered: number;
+  /** Positions that held more than one acknowledged message. */
+  reusedPositions: number;
   orderRefs: number;
   lagPoints: number;
 }
@@ -86,7 +109,7 @@ export interface MessageCheckerStats {
 export class MessageChecker {
   private readonly groups = new Map<string, GroupState>();
   private readonly byTopic = new Map<string, GroupState[]>();
-  private readonly acked = new Map<string, IntervalSet>(); // queue key -> acknowledged offsets
+  private readonly queues = new Map<string, QueueState>(); // queue key -> acknowledged offsets
   private readonly ids = new MessageIds();
   private readonly order = new OrderTracker();
   private readonly avail = new SendAvailability();
@@ -151,12 +174,13 @@ export class MessageChecker {
 
   stats(): MessageCheckerStats {
     let ackedIntervals = 0;
-    for (const s of this.acked.values()) ackedIntervals += s.intervals;
+    let reusedPositions = 0;
+    for (const q of this.queues.values()) { ackedIntervals += q.acked.intervals; reusedPositions += q.reusedPositions; }
     let coveredIntervals = 0;
     let lagPoints = 0;
     for (const g of this.groups.values()) { coveredIntervals += g.intervals(); lagPoints += g.lag.length; }
-    return { queues: this.acked.size, ackedIntervals, coveredIntervals, inFlight: this.ids.inFlightSize,
-      retried: this.ids.retriedSize, orderRefs: this.order.size, lagPoints };
+    return { queues: this.queues.size, ackedIntervals, coveredIntervals, inFlight: this.ids.inFlightSize,
+      remembered: this.ids.rememberedSize, reusedPositions, orderRefs: this.order.size, lagPoints };
   }
 
   private onNodeAdd(e: Ev<"node.add">): void {
@@ -173,11 +197,14 @@ export class MessageChecker {
   }
 
   private onSendResult(e: Ev<"send.result">): void {
-    const tag = this.ids.onResult(e.msgId, e.attempts);
+    const flight = this.ids.land(e.msgId);
+    const tag = flight?.tag;
     if (e.status === "ONEWAY") { this.oneway++; return; } // no answer exists: neither acknowledged nor failed
     if (!e.stored) {
       bump(this.sendFailures, e.status);
       this.avail.onFailed(e.t);
+      // A timeout may come after the broker stored it: its deliveries must not credit a position.
+      this.ids.remember(e.msgId, flight, null);
       return;
     }
     this.acknowledged++;
@@ -185,13 +212,29 @@ export class MessageChecker {
     this.avail.onStored(e.t, e.brokerName);
     if (e.brokerName === undefined || e.queueId === undefined || e.queueOffset === undefined) {
       this.untrackedAcks++;
+      if (e.attempts > 1) this.ids.remember(e.msgId, flight, null);
       return;
     }
     const qk = queueKey(e.topic, e.brokerName, e.queueId);
-    let acked = this.acked.get(qk);
-    if (!acked) this.acked.set(qk, (acked = new IntervalSet()));
-    if (!acked.add(e.queueOffset)) return; // the same offset reported twice: count it once
-    for (const g of this.byTopic.get(e.topic) ?? []) g.onAck(e.topic, qk, e.queueOffset, tag);
+    const offset = e.queueOffset;
+    if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk, offset });
+    const gen = this.queue(qk).ack(offset, e.msgId, tag);
+    if (gen === "repeat") return;
+    for (const g of this.byTopic.get(e.topic) ?? []) {
+      if (gen === "first") g.onAck(e.topic, qk, offset, tag);
+      else g.onAckGen(e.topic, gen);
+    }
+    // Deliveries made while it was in flight, at the position it was acknowledged at.
+    for (const d of flight?.deliveries ?? []) {
+      if (d.qk === qk && d.offset === offset) this.credit(this.group(d.group), d.unitKey, e.topic, qk, offset, e.msgId);
+    }
+  }
+
+  /** Credits a delivery to the message at its position; false if the unit already had that message. */
+  private credit(g: GroupState, unitKey: string, topic: string, qk: string, offset: number, msgId: string): boolean {
+    const q = this.queues.get(qk);
+    const gen = q?.generation(offset, msgId);
+    return gen ? g.deliverGen(unitKey, topic, gen) : g.deliver(unitKey, topic, qk, offset, q?.acked);
   }
 
   private onConsume(e: Ev<"consume">): void {
@@ -204,12 +247,16 @@ export class MessageChecker {
     const qk = queueKey(e.topic, e.brokerName, e.queueId);
     const unitKey = g.unitKey(e.node);
     if (this.order.onConsume(g.name, e.node, qk, e.queueOffset)) g.orderViolations++;
-    if (!g.deliver(unitKey, e.topic, qk, e.queueOffset, this.acked.get(qk))) return;
-    if (this.ids.onConsume(e.msgId, g.name, unitKey, qk, e.queueOffset)) {
+    const v = this.ids.onConsume(e.msgId, g.name, unitKey, qk, e.queueOffset);
+    // A tracked msgId is judged by msgId; its position is credited only for the acknowledged copy.
+    if (v?.coverNow) this.credit(g, unitKey, e.topic, qk, e.queueOffset, e.msgId);
+    const first = v ? !v.duplicate : this.credit(g, unitKey, e.topic, qk, e.queueOffset, e.msgId);
+    if (!first) {
       g.duplicates++;
-      g.resendDuplicates++;
+      if (v?.resend) g.resendDuplicates++;
       return;
     }
+    g.distinct++;
     // Latency of first deliveries only: a duplicate's age says nothing about the pipeline.
     g.latency.record(e.t - e.bornUs);
     this.latency.record(e.t - e.bornUs);
@@ -230,33 +277,17 @@ export class MessageChecker {
     for (const g of this.groups.values()) if (g.subscribed) g.lag.push(ms3(tUs), g.lagNow());
   }
 
+  private queue(qk: string): QueueState {
+    let q = this.queues.get(qk);
+    if (!q) this.queues.set(qk, (q = new QueueState()));
+    return q;
+  }
+
   private group(name: string): GroupState {
     let g = this.groups.get(name);
     if (!g) this.groups.set(name, (g = new GroupState(name, this.maxLagPoints)));
     return g;
   }
-}
-
-/**
- * Resolves a dotted path in a summary to a number: "lost", "e2eLatencyMs.p99",
- * "byGroup.cg.duplicates", "recovery.0.recoveryMs". Keys that contain dots are
- * found by trying the longest joined segment first. Anything else (missing,
- * null, an object) is undefined.
- */
-export function checkMetric(summary: MessageSummary, path: string): number | undefined {
-  const parts = path.split(".");
-  let cur: unknown = summary;
-  let i = 0;
-  while (i < parts.length) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    const obj = cur as Record<string, unknown>;
-    let j = parts.length;
-    while (j > i && !Object.hasOwn(obj, parts.slice(i, j).join("."))) j--;
-    if (j === i) return undefined;
-    cur = obj[parts.slice(i, j).join(".")];
-    i = j;
-  }
-  return typeof cur === "number" ? cur : undefined;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -10,9 +10,14 @@
 //
 // `pending` counts that difference incrementally (acknowledged, matching, not yet
 // consumed), so lag samples are O(1) and lost = pending at the end.
+//
+// The sets hold the first message acknowledged at each position; a later message
+// at a reused position (msg-queue.ts) is a Generation that records its own
+// deliveries, and counts in `ackedMatching` and `pending` like any other.
 
 import { IntervalSet } from "./msg-intervals.js";
 import { LatencyHistogram, type LatencySummaryMs } from "./msg-histogram.js";
+import type { Generation } from "./msg-queue.js";
 import { LagSeries, type LagPoint } from "./msg-series.js";
 
 export interface Subscription {
@@ -32,7 +37,7 @@ interface Unit {
 
 export interface GroupSummary {
   consumed: number;
-  /** Distinct (unit, queue, offset) first deliveries. */
+  /** First deliveries to a unit: of a position, or of a msgId where msgIds are tracked. */
   distinct: number;
   /** Deliveries with reconsumeTimes > 0 (retry topic or local re-consume); not checked. */
   redelivered: number;
@@ -118,17 +123,37 @@ export class GroupState {
     }
   }
 
-  /** A first delivery (reconsumeTimes 0); false if the unit already had this offset. */
+  /** A later message acknowledged at a reused position: every unit owes it, as any ack. */
+  onAckGen(topic: string, gen: Generation): void {
+    if (!this.filters.has(topic)) return;
+    if (!this.broadcast) this.unit("");
+    if (!this.accepts(topic, gen.tag)) return; // nothing owed; its delivery is a filter violation
+    this.ackedMatching++;
+    for (const [key, u] of this.units) if (!gen.delivered.has(this.unitId(key))) u.pending++;
+  }
+
+  /** Credits the first message at a position to a unit; false if the unit already had it. */
   deliver(unitKey: string, topic: string, qk: string, offset: number, acked: IntervalSet | undefined): boolean {
     const u = this.unit(unitKey);
-    if (!coveredOf(u, qk).add(offset)) {
-      this.duplicates++;
-      return false;
-    }
-    this.distinct++;
-    // Consumed before its send.result arrived: the ack will find it covered instead.
+    if (!coveredOf(u, qk).add(offset)) return false;
+    // Consumed before its send.result arrived (no `send` seen): the ack will find it covered instead.
     if (this.filters.has(topic) && acked?.has(offset)) u.pending--;
     return true;
+  }
+
+  /** Credits a later message at a reused position to a unit; false if the unit already had it. */
+  deliverGen(unitKey: string, topic: string, gen: Generation): boolean {
+    const u = this.unit(unitKey);
+    const id = this.unitId(unitKey);
+    if (gen.delivered.has(id)) return false;
+    gen.delivered.add(id);
+    if (this.filters.has(topic) && this.accepts(topic, gen.tag)) u.pending--;
+    return true;
+  }
+
+  /** A unit's name across groups, as generations record it. */
+  unitId(unitKey: string): string {
+    return `${this.name}\t${unitKey}`;
   }
 
   lagNow(): number {
