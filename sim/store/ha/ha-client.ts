@@ -152,6 +152,7 @@ export class HAClient {
     this.handshaking = true;
     this.receivedEpoch = -1;
     this.host.transport.send(ch, 0, { ha: "handshake", brokerId: this.opts.reportBrokerId?.() ?? null } satisfies HaFrame);
+    this.lastWriteUs = this.now; // HAWriter's hook: any write counts, so the first report follows 5 s later
   }
 
   /**
