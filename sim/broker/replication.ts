@@ -84,8 +84,8 @@ export class Replication {
       this.client.updateMasterAddress(haAddr);
       this.client.start();
     }
-    if (!this.sync) { this.sync = new SlaveSync(this.syncHost); this.sync.start(); }
-    this.sync.masterAddr = masterAddr;
+    if (!this.sync) this.sync = new SlaveSync({ ...this.syncHost, controllerMode: true });
+    if (this.sync.masterAddr !== masterAddr) this.sync.restart(masterAddr);
   }
 
   /**
@@ -127,8 +127,7 @@ export class Replication {
   promote(role: Exclude<Role, "SLAVE">): void {
     this.client?.shutdown("promoted");
     this.client = null;
-    this.sync?.stop();
-    this.sync = null;
+    this.sync?.stop(); // kept (stopped): a controller-mode broker that becomes a slave again keeps its last sync time
     this.store.role = role;
     this.ha.attach(role === "SYNC_MASTER");
   }
