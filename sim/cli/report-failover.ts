@@ -105,9 +105,10 @@ function rowsOf(file: string): GroupRow[] {
  * for is inSyncReplicas / allAckInSyncStateSet, and minInSyncReplicas may refuse writes.
  */
 function controllerRole(setting: (k: string) => string): string {
-  const parts = [`inSyncReplicas ${setting("inSyncReplicas")}`];
+  const isr = setting("inSyncReplicas") || "1", min = setting("minInSyncReplicas") || "1"; // MessageStoreConfig defaults
+  const parts = [`inSyncReplicas ${isr}`];
   if (setting("allAckInSyncStateSet") === "true") parts.push("allAckInSyncStateSet");
-  if (setting("minInSyncReplicas") !== "1") parts.push(`minInSyncReplicas ${setting("minInSyncReplicas")}`);
+  if (min !== "1") parts.push(`minInSyncReplicas ${min}`);
   return `SYNC_MASTER (${parts.join(", ")})`;
 }
 
