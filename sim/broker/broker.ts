@@ -241,6 +241,10 @@ export class Broker implements Process {
       this.masterAddr = c.masterAddr;
       r.becomeSlave(`${c.masterAddr.split(":")[0]}:${this.setting("haListenPort")}`, c.masterAddr);
     }
+    // changeToMaster / changeToSlave: dataVersion.nextVersion(masterEpoch) - the NameServer keeps
+    // brokerId 0 for the highest stateVersion (RouteInfoManager#registerBroker, 5.x).
+    const v = this.dataVersion;
+    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1, stateVersion: c.masterEpoch });
     this.emitRole();
     this.registerBrokerAll();
   }
@@ -319,7 +323,7 @@ export class Broker implements Process {
   /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */
   private topicsChanged(): void {
     const v = this.dataVersion;
-    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 });
+    this.node.disk.set("dataVersion", { ...v, timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 }); // keeps stateVersion
     this.node.disk.set("topics", [...this.topics.values()].map((t) => ({ ...t })));
     this.registerBrokerAll();
   }

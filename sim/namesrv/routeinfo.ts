@@ -12,7 +12,8 @@
 
 export interface QueueData { brokerName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }
 export interface TopicConfig { topicName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }
-export interface DataVersion { timestamp: number; counter: number }
+/** stateVersion: 5.x only, set by Controller-mode brokers to their masterEpoch (DataVersion#nextVersion(stateVersion)). */
+export interface DataVersion { timestamp: number; counter: number; stateVersion?: number }
 export interface BrokerData { cluster: string; brokerName: string; brokerAddrs: Map<number, string> }
 export interface BrokerLiveInfo { lastUpdateUs: number; timeoutUs: number; dataVersion: DataVersion; channelId: number; haServerAddr: string }
 
@@ -46,9 +47,15 @@ export function emptyTables(): RouteTables {
   return { topicQueueTable: new Map(), brokerAddrTable: new Map(), clusterAddrTable: new Map(), brokerLiveTable: new Map() };
 }
 
-/** RouteInfoManager.registerBroker (4.9.8). Returns whether this address is new for its id. */
+/**
+ * RouteInfoManager.registerBroker (4.9.8). Returns whether this address is new for its id.
+ * 5.x adds one refusal (only Controller-mode brokers send a stateVersion, so nothing else is
+ * affected): another address holding this brokerId with a higher stateVersion (masterEpoch)
+ * keeps it, and the registering address leaves the live table — an old master that returns
+ * from a partition cannot take brokerId 0 back from the one the controller elected.
+ */
 export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number, expiryUs: number):
-    { first: boolean; masterAddr: string | null; haServerAddr: string | null } {
+    { first: boolean; masterAddr: string | null; haServerAddr: string | null; refused?: boolean } {
   let names = t.clusterAddrTable.get(r.clusterName);
   if (!names) { names = new Set(); t.clusterAddrTable.set(r.clusterName, names); }
   names.add(r.brokerName);
@@ -62,6 +69,13 @@ export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number
   // A slave switched to master: the same ip:port keeps a single entry.
   for (const [id, addr] of [...bd.brokerAddrs]) if (addr === r.brokerAddr && id !== r.brokerId) bd.brokerAddrs.delete(id);
   const oldAddr = bd.brokerAddrs.get(r.brokerId);
+  if (oldAddr !== undefined && oldAddr !== r.brokerAddr) {
+    const old = t.brokerLiveTable.get(oldAddr);
+    if (old && (old.dataVersion.stateVersion ?? 0) > (r.dataVersion.stateVersion ?? 0)) {
+      t.brokerLiveTable.delete(r.brokerAddr);
+      return { first: false, masterAddr: null, haServerAddr: null, refused: true };
+    }
+  }
   bd.brokerAddrs.set(r.brokerId, r.brokerAddr);
   registerFirst = registerFirst || oldAddr === undefined;
   if (r.brokerId === 0) {
