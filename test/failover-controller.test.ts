@@ -61,7 +61,7 @@ describe("a run", () => {
     expect(roles.length).toBe(3);
     const master = roles.find((e) => e.brokerId === 0)!;
     expect(master.node).toBe(won[0].node);
-    expect(master.role).toBe("ASYNC_MASTER");
+    expect(master.role).toBe("SYNC_MASTER"); // ReplicasManager#changeToMaster: every controller-mode master
     expect(master.epoch).toBe(1);
     const slaves = roles.filter((e) => e.role === "SLAVE");
     expect(slaves.length).toBe(2);

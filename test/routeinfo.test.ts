@@ -23,6 +23,17 @@ describe("RouteInfoManager", () => {
     expect(ri.pickupTopicRouteData(t, "OnlySlave")).toBeNull();
   });
 
+  it("5.x: an address with a lower stateVersion cannot take a brokerId another one holds (controller epochs)", () => {
+    const t = ri.emptyTables();
+    const at = (addr: string, stateVersion: number) => ({ ...reg("a", 0, addr, [topic("T")]), dataVersion: { timestamp: 1, counter: 1, stateVersion } });
+    ri.registerBroker(t, at("1.1.1.1:10911", 1), 0, 120);
+    expect(ri.registerBroker(t, at("1.1.1.3:10911", 2), 0, 120).refused).toBeUndefined(); // the new master (epoch 2)
+    const stale = ri.registerBroker(t, at("1.1.1.1:10911", 1), 0, 120); // the old master, back from a partition
+    expect(stale.refused).toBe(true);
+    expect(t.brokerAddrTable.get("a")!.brokerAddrs.get(0)).toBe("1.1.1.3:10911");
+    expect(t.brokerLiveTable.has("1.1.1.1:10911")).toBe(false);
+  });
+
   it("master gone, slave alive: queue data stays, no publish queues, subscribe queues remain", () => {
     const t = ri.emptyTables();
     ri.registerBroker(t, reg("a", 0, "1.1.1.1:10911", [topic("T")]), 0, 120);

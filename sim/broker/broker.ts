@@ -46,6 +46,7 @@ import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
 import { ControllerClient, type RoleChange } from "../controller/client.js";
 import { ControllerRequestCode } from "../controller/protocol.js";
+import { EpochFile } from "../store/ha/epoch-file.js";
 
 export interface BrokerSpec {
   clusterName: string;
@@ -91,6 +92,8 @@ export class Broker implements Process {
   controller: ControllerClient | null = null;
   /** failover: controller: fenced (isolated) until the client's start succeeds. */
   private fenced = false;
+  /** failover: controller: the store's epoch file (AutoSwitchHAService's EpochFileCache). */
+  private epochs: EpochFile | null = null;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: BrokerSpec) {
     const s = env.settings;
@@ -146,7 +149,9 @@ export class Broker implements Process {
     const put: StorePort | null = dl ? ({ putMessage: (req, done) => dl.putMessage(req, done) } as Pick<StorePort, "putMessage"> as StorePort)
       : cc ? ({ putMessage: (req, done) => {
         if (this.fenced) { done("SERVICE_NOT_AVAILABLE"); return; }
-        if (this.conf.role !== "SLAVE" && !cc.hasEnoughInSyncReplicas()) { done("IN_SYNC_REPLICAS_NOT_ENOUGH"); return; }
+        // CommitLog#asyncPutMessage: only a SYNC_MASTER (needHandleHA) checks minInSyncReplicas —
+        // which every controller-mode master is (ReplicasManager#changeToMaster).
+        if (this.conf.role === "SYNC_MASTER" && !cc.hasEnoughInSyncReplicas()) { done("IN_SYNC_REPLICAS_NOT_ENOUGH"); return; }
         store.putMessage(req, done);
       } } as Pick<StorePort, "putMessage"> as StorePort) : null;
     this.sendCtx = {
@@ -205,11 +210,15 @@ export class Broker implements Process {
   private startController(controllerAddr: string): void {
     this.startReplicationServices();
     this.replication!.startWithoutRole();
+    const epochs = this.epochs!;
     this.controller = new ControllerClient({
       node: this.node, transport: this.env.transport, rng: this.env.streams.get(`controller-client/${this.node.name}`),
       controllerAddr, clusterName: this.spec.clusterName, brokerName: this.spec.brokerName,
       brokerAddr: this.addr, remoting: this.client,
+      config: { minInSyncReplicas: this.setting("minInSyncReplicas"), haMaxTimeSlaveNotCatchupUs: this.setting("haMaxTimeSlaveNotCatchup") },
       maxOffset: () => this.store.maxPhyOffset,
+      lastEpoch: () => epochs.lastEpoch(), // ReplicasManager#getLastEpoch = the epoch file's
+      onSyncStateSetChanged: () => this.replication?.ha.recheck(),
       slaveAckOffsets: () => this.replication?.slaveAckOffsets() ?? new Map<number, number>(),
       onRoleChange: (c) => this.onControllerRole(c),
       onFenced: (f) => {
@@ -221,19 +230,28 @@ export class Broker implements Process {
     this.controller.start();
   }
 
-  /** ReplicasManager#changeToMaster / #changeToSlave as the broker sees them. */
+  /**
+   * ReplicasManager#changeToMaster / #changeToSlave as the broker sees them. A controller-mode
+   * master is always SYNC_MASTER (changeToMaster: setBrokerRole(SYNC_MASTER)), whatever the
+   * group's brokerRole; inSyncReplicas / allAckInSyncStateSet decide what it waits for.
+   */
   private onControllerRole(c: RoleChange): void {
     const r = this.replication!;
     if (c.role === "MASTER") {
-      const role = this.masterRole;
-      Object.assign(this.conf, { brokerId: 0, role, epoch: c.masterEpoch });
+      const wasMaster = this.conf.role !== "SLAVE" && this.conf.brokerId === 0;
+      r.changeToMasterEpoch(this.epochs!, c.masterEpoch, wasMaster); // ReplicasManager ignores a refusal
+      Object.assign(this.conf, { brokerId: 0, role: "SYNC_MASTER", epoch: c.masterEpoch });
       this.masterAddr = null;
-      r.promote(role);
+      r.promote("SYNC_MASTER");
     } else {
       Object.assign(this.conf, { brokerId: c.brokerId, role: "SLAVE", epoch: c.masterEpoch });
       this.masterAddr = c.masterAddr;
       r.becomeSlave(`${c.masterAddr.split(":")[0]}:${this.setting("haListenPort")}`, c.masterAddr);
     }
+    // changeToMaster / changeToSlave: dataVersion.nextVersion(masterEpoch) - the NameServer keeps
+    // brokerId 0 for the highest stateVersion (RouteInfoManager#registerBroker, 5.x).
+    const v = this.dataVersion;
+    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1, stateVersion: c.masterEpoch });
     this.emitRole();
     this.registerBrokerAll();
   }
@@ -270,12 +288,22 @@ export class Broker implements Process {
       housekeepingUs: this.setting("haHousekeepingInterval"), batchBytes: this.setting("haTransferBatchSize"),
       maxGapNotInSync: this.setting("haMaxGapNotInSync"), slaveTimeoutUs: this.setting("slaveTimeout"),
       inSyncReplicas: this.setting("inSyncReplicas"),
-      ...(this.spec.controllerAddr ? { reportBrokerId: () => this.controller?.controllerBrokerId ?? null } : {}),
+      ...(this.spec.controllerAddr ? this.autoSwitchOptions() : {}),
     }, {
       node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
       dataVersion: () => this.dataVersion, emit: host.emit,
       replaceTopics: (configs, version) => this.replaceTopics(configs, version),
     });
+  }
+
+  /** failover: controller: the AutoSwitchHAService parts of the HA options (sim/store/ha/types.ts). */
+  private autoSwitchOptions() {
+    this.epochs = new EpochFile(this.node);
+    return {
+      reportBrokerId: () => this.controller?.controllerBrokerId ?? null,
+      epochs: this.epochs, allAckInSyncStateSet: this.flag("allAckInSyncStateSet"),
+      syncStateSet: () => this.controller?.syncStateSet() ?? [],
+    };
   }
 
   private emitRole(): void {
@@ -303,7 +331,7 @@ export class Broker implements Process {
   /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */
   private topicsChanged(): void {
     const v = this.dataVersion;
-    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 });
+    this.node.disk.set("dataVersion", { ...v, timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 }); // keeps stateVersion
     this.node.disk.set("topics", [...this.topics.values()].map((t) => ({ ...t })));
     this.registerBrokerAll();
   }

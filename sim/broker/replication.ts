@@ -19,6 +19,7 @@
 
 import type { Node } from "../core/node.js";
 import { HAClient, HAService, type HaHost, type HaOptions } from "../store/ha/index.js";
+import type { EpochFile } from "../store/ha/epoch-file.js";
 import { SlaveSync, type SlaveSyncHost } from "./slave-sync.js";
 import type { StorePort } from "./store-port.js";
 
@@ -67,18 +68,42 @@ export class Replication {
     this.ha.attach(false);
   }
 
-  /** failover: controller: follow the master the controller named (HA to haAddr, slave sync to masterAddr). */
+  /**
+   * failover: controller: follow the master the controller named (HA to haAddr, slave sync to
+   * masterAddr). A new master drops the connections of slaves we served (AutoSwitchHAService
+   * #changeToSlave: destroyConnections); the same master under a new epoch keeps everything
+   * (changeToSlaveWhenMasterNotChange).
+   */
   becomeSlave(haAddr: string, masterAddr: string): void {
     this.store.role = "SLAVE";
     this.ha.attach(false);
     if (this.client && this.client.masterAddr !== haAddr) { this.client.shutdown("promoted"); this.client = null; }
     if (!this.client) {
+      this.ha.destroyConnections();
       this.client = new HAClient(this.host, this.store, this.opts);
       this.client.updateMasterAddress(haAddr);
       this.client.start();
     }
-    if (!this.sync) { this.sync = new SlaveSync(this.syncHost); this.sync.start(); }
-    this.sync.masterAddr = masterAddr;
+    if (!this.sync) this.sync = new SlaveSync({ ...this.syncHost, controllerMode: true });
+    if (this.sync.masterAddr !== masterAddr) this.sync.restart(masterAddr);
+  }
+
+  /**
+   * failover: controller: AutoSwitchHAService#changeToMaster (and
+   * #changeToMasterWhenLastRoleIsMaster): refuse an epoch below the epoch file's last; a
+   * master that was not one drops its connections and its HA client; the epoch file gets
+   * (masterEpoch, max offset) — after dropping entries of this epoch or later, as Java does.
+   */
+  changeToMasterEpoch(epochs: EpochFile, masterEpoch: number, wasMaster: boolean): boolean {
+    if (masterEpoch < epochs.lastEpoch()) return false;
+    if (!wasMaster) {
+      this.ha.destroyConnections();
+      this.client?.shutdown("promoted");
+      this.client = null;
+    }
+    if (epochs.lastEpoch() >= masterEpoch) epochs.truncateSuffixByEpoch(masterEpoch);
+    epochs.append({ epoch: masterEpoch, startOffset: this.store.maxPhyOffset });
+    return true;
   }
 
   /** failover: controller: connected slaves' HA ack offsets keyed by the controller broker id their reports carry. */
@@ -102,8 +127,7 @@ export class Replication {
   promote(role: Exclude<Role, "SLAVE">): void {
     this.client?.shutdown("promoted");
     this.client = null;
-    this.sync?.stop();
-    this.sync = null;
+    this.sync?.stop(); // kept (stopped): a controller-mode broker that becomes a slave again keeps its last sync time
     this.store.role = role;
     this.ha.attach(role === "SYNC_MASTER");
   }

@@ -8,6 +8,10 @@
 // - 4.9.8: syncAll every 10 s, first 3 s after start (BrokerController#handleSlaveSynchronize).
 // - 5.x: a task every 3 s (first after 10 s) runs syncAll when more than 60 s passed since the
 //   last one (the clock starts when the broker is built).
+// - 5.x Controller mode (controllerMode; ReplicasManager#handleSlaveSynchronize, which replaces
+//   BrokerController's task there): a task every 3 s, first 3 s after each change to slave (a
+//   new master restarts it), runs syncAll when more than 10 s passed since the last one (the
+//   clock starts when the broker process starts: ReplicasManager.lastSyncTimeMs).
 // syncAll, in order: topic config (replaced when the master's data version differs), then
 // consumer offsets: putAll of the master's table, which overwrites what consumers committed
 // to the slave while the master was away — RocketMQ's offset overwrite on the master's return;
@@ -40,7 +44,13 @@ export interface SlaveSyncHost {
   replaceTopics(configs: TopicConfig[], version: DataVersion): void;
   emit(e: EventInput): void;
   nameOf(ip: string): string;
+  /** failover: controller: ReplicasManager's schedule (3 s task, syncAll after 10 s). */
+  controllerMode?: boolean;
 }
+
+/** ReplicasManager#handleSlaveSynchronize: scheduleAtFixedRate(…, 3000, 3000), syncAll if > 10 s since the last. */
+const CONTROLLER_SYNC_TASK_US = 3_000_000;
+const CONTROLLER_SYNC_MIN_GAP_US = 10_000_000;
 
 export class SlaveSync {
   /** The master's remoting address from the last registration answer (null: none registered). */
@@ -54,6 +64,14 @@ export class SlaveSync {
 
   start(): void {
     const node = this.host.node;
+    if (this.host.controllerMode) {
+      this.timer = node.every(CONTROLLER_SYNC_TASK_US, () => {
+        if (node.engine.nowUs - this.lastSyncUs <= CONTROLLER_SYNC_MIN_GAP_US) return;
+        this.syncAll();
+        this.lastSyncUs = node.engine.nowUs;
+      }, CONTROLLER_SYNC_TASK_US, "rate");
+      return;
+    }
     if (this.host.profile === "4.9") {
       this.timer = node.every(10_000_000, () => this.syncAll(), 3_000_000, "rate");
       return;
@@ -70,6 +88,13 @@ export class SlaveSync {
     if (this.timer) this.host.node.cancel(this.timer);
     this.timer = 0;
     this.masterAddr = null;
+  }
+
+  /** failover: controller: a new master: the task is rescheduled (handleSlaveSynchronize cancels and re-arms it). */
+  restart(masterAddr: string): void {
+    this.stop();
+    this.start();
+    this.masterAddr = masterAddr;
   }
 
   syncAll(): void {

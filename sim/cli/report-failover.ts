@@ -83,11 +83,13 @@ function rowsOf(file: string): GroupRow[] {
     const drop = after((e) => (e.type === "ns.unregister" && e.brokerName === g.name && e.brokerId === 0)
       || (e.type === "ns.register" && e.brokerName === g.name && e.brokerId === 0 && e.broker !== master));
     const back = after((e) => e.type === "send.result" && e.brokerName === g.name);
-    const sendsAfter = after((e) => e.type === "send");
+    const groupTopics = new Set(scn.topics.filter((t) => t.brokers.includes(g.name)).map((t) => t.name));
+    const sendsAfter = after((e) => e.type === "send" && groupTopics.has(e.topic));
     return [{
       scenario: name, group: g.name, mode: g.failover ?? "manual", profile: scn.profile,
       // DLedger makes its leader a SYNC_MASTER whatever the configured role (DLedgerRoleChangeHandler).
-      role: g.failover === "dledger" ? "leader: SYNC_MASTER" : setting("brokerRole") || "ASYNC_MASTER",
+      role: g.failover === "dledger" ? "leader: SYNC_MASTER" : g.failover === "controller" ? controllerRole(setting)
+        : setting("brokerRole") || "ASYNC_MASTER",
       flush: setting("flushDiskType") || "ASYNC_FLUSH",
       fault: `${fault.action} at ${formatUs(fault.t)}`,
       detection: drop ? formatUs(drop.t - fault.t) : `not within the run (${formatUs(scn.durationUs)})`,
@@ -96,6 +98,18 @@ function rowsOf(file: string): GroupRow[] {
       dup: countFor(scn, g.name, summary.checks.byGroup, "duplicates"),
     }];
   });
+}
+
+/**
+ * A Controller-mode master is always SYNC_MASTER (ReplicasManager#changeToMaster); what it waits
+ * for is inSyncReplicas / allAckInSyncStateSet, and minInSyncReplicas may refuse writes.
+ */
+function controllerRole(setting: (k: string) => string): string {
+  const isr = setting("inSyncReplicas") || "1", min = setting("minInSyncReplicas") || "1"; // MessageStoreConfig defaults
+  const parts = [`inSyncReplicas ${isr}`];
+  if (setting("allAckInSyncStateSet") === "true") parts.push("allAckInSyncStateSet");
+  if (min !== "1") parts.push(`minInSyncReplicas ${min}`);
+  return `SYNC_MASTER (${parts.join(", ")})`;
 }
 
 /** Loss (or duplicates) of the consumer groups reading topics served by this broker group alone. */

@@ -61,6 +61,8 @@ export interface ControllerClientOptions {
   /** As master: connected slaves' HA ack offsets, keyed by their controller broker id. */
   slaveAckOffsets(): ReadonlyMap<number, number>;
   onRoleChange(c: RoleChange): void;
+  /** As master: the controller confirmed a new SyncStateSet (puts waiting for all of it may be done). */
+  onSyncStateSetChanged?(): void;
   /** Fenced (isolated) until the first start succeeds: no writes, no NameServer registration. */
   onFenced?(fenced: boolean): void;
   onEvent?: EventSink;
@@ -264,6 +266,7 @@ export class ControllerClient {
     if (sssEpoch <= this.sssEpoch) return;
     this.sssEpoch = sssEpoch;
     this.tracker.setSyncStateSet(sss);
+    this.o.onSyncStateSetChanged?.();
   }
 
   /** ALTER_SYNC_STATE_SET with our epochs; adopt the confirmed set (ReplicasManager#doReportSyncStateSetChanged). */

@@ -60,6 +60,7 @@ export class NameServer implements Process {
   private registerBroker(ch: Channel, req: Request): Response {
     const r = { ...(req as unknown as ri.RegisterRequest), channelId: ch.id };
     const res = ri.registerBroker(this.tables, r, this.env.engine.nowUs, this.expiryUs);
+    if (res.refused) return { code: ResponseCode.SUCCESS, masterAddr: null, haServerAddr: null }; // 5.x: logged, answered empty
     const nodeOf = (addr: string) => this.env.nodeNameOfIp(addr.split(":")[0]);
     this.env.tracer.emit({
       type: "ns.register", node: this.node.name, broker: nodeOf(r.brokerAddr),

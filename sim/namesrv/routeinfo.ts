@@ -12,7 +12,8 @@
 
 export interface QueueData { brokerName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }
 export interface TopicConfig { topicName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }
-export interface DataVersion { timestamp: number; counter: number }
+/** stateVersion: 5.x only, set by Controller-mode brokers to their masterEpoch (DataVersion#nextVersion(stateVersion)). */
+export interface DataVersion { timestamp: number; counter: number; stateVersion?: number }
 export interface BrokerData { cluster: string; brokerName: string; brokerAddrs: Map<number, string> }
 export interface BrokerLiveInfo { lastUpdateUs: number; timeoutUs: number; dataVersion: DataVersion; channelId: number; haServerAddr: string }
 
@@ -47,16 +48,20 @@ export function emptyTables(): RouteTables {
 }
 
 /**
+/**
  * RouteInfoManager.registerBroker (4.9.8). Returns whether this address is new for its id, and
  * the other address this id held until now, if any. brokerAddrs is keyed by brokerId and put()
  * unconditionally (4.9.8 only logs "master address change from {} to {}"), so two live brokers
  * registering the same brokerName and id — a split brain after a manual promotion — overwrite
  * each other at every registration; the loser's address leaves the route but keeps its
- * brokerLiveTable entry (and its channel), so nothing expires it. 5.x would ignore a
- * registration whose stateVersion is older (controller mode only), not modelled.
+ * brokerLiveTable entry (and its channel), so nothing expires it.
+ * 5.x adds one refusal (only Controller-mode brokers send a stateVersion, so nothing else is
+ * affected): another address holding this brokerId with a higher stateVersion (masterEpoch)
+ * keeps it, and the registering address leaves the live table — an old master that returns
+ * from a partition cannot take brokerId 0 back from the one the controller elected.
  */
 export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number, expiryUs: number):
-    { first: boolean; replaced: string | null; masterAddr: string | null; haServerAddr: string | null } {
+    { first: boolean; replaced: string | null; masterAddr: string | null; haServerAddr: string | null; refused?: boolean } {
   let names = t.clusterAddrTable.get(r.clusterName);
   if (!names) { names = new Set(); t.clusterAddrTable.set(r.clusterName, names); }
   names.add(r.brokerName);
@@ -70,6 +75,13 @@ export function registerBroker(t: RouteTables, r: RegisterRequest, nowUs: number
   // A slave switched to master: the same ip:port keeps a single entry.
   for (const [id, addr] of [...bd.brokerAddrs]) if (addr === r.brokerAddr && id !== r.brokerId) bd.brokerAddrs.delete(id);
   const oldAddr = bd.brokerAddrs.get(r.brokerId);
+  if (oldAddr !== undefined && oldAddr !== r.brokerAddr) {
+    const old = t.brokerLiveTable.get(oldAddr);
+    if (old && (old.dataVersion.stateVersion ?? 0) > (r.dataVersion.stateVersion ?? 0)) {
+      t.brokerLiveTable.delete(r.brokerAddr);
+      return { first: false, replaced: null, masterAddr: null, haServerAddr: null, refused: true };
+    }
+  }
   bd.brokerAddrs.set(r.brokerId, r.brokerAddr);
   registerFirst = registerFirst || oldAddr === undefined;
   if (r.brokerId === 0) {

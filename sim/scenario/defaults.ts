@@ -65,6 +65,14 @@ export const SETTINGS = {
     slaveTimeout: d("ms", 3_000, 3_000, "MessageStoreConfig (SYNC_MASTER wait for the slave ack)"),
     // 5.x only (CommitLog#handleHA): a SYNC_MASTER waits for inSyncReplicas - 1 slaves; 1 = no wait.
     inSyncReplicas: d("int", 1, 1, "MessageStoreConfig (5.x; ignored by 4.9)"),
+    // failover: controller only (5.x CommitLog#asyncPutMessage, GroupTransferService#doWaitTransfer,
+    // AutoSwitchHAService#maybeShrinkSyncStateSet): a SYNC_MASTER refuses puts with
+    // IN_SYNC_REPLICAS_NOT_ENOUGH while its SyncStateSet is smaller than minInSyncReplicas; with
+    // allAckInSyncStateSet it waits for every member of the set instead of inSyncReplicas; a slave
+    // not caught up for haMaxTimeSlaveNotCatchup leaves the set.
+    minInSyncReplicas: d("int", 1, 1, "MessageStoreConfig (5.x Controller mode)"),
+    allAckInSyncStateSet: d("bool", false, false, "MessageStoreConfig (5.x Controller mode)"),
+    haMaxTimeSlaveNotCatchup: d("ms", 15_000, 15_000, "MessageStoreConfig (5.x Controller mode)"),
     slaveReadEnable: d("bool", false, false, "BrokerConfig"),
     accessMessageInMemoryMaxRatio: d("int", 40, 40, "MessageStoreConfig (the 'consume slowly' threshold, % of RAM)"),
     whichBrokerWhenConsumeSlowly: d("int", 1, 1, "SubscriptionGroupConfig (brokerId suggested to slow consumers)"),

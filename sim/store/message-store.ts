@@ -274,6 +274,11 @@ export class MessageStore {
     return transferStart(this.files);
   }
 
+  /** failover: controller: cut back to `offset` (a diverged slave, AutoSwitchHAClient#doTruncate). */
+  truncateFiles(offset: number): number {
+    return offset >= this.files.log.writePos ? 0 : this.files.truncateTo(offset);
+  }
+
   /** Slave: append a record replicated from the master, at the same offsets. */
   appendReplicated(m: StoredMessage): boolean {
     if (!appendRecord(this.files, m, this.pack)) return false;

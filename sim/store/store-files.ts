@@ -64,6 +64,19 @@ export class StoreFiles {
     this.powerLosses++;
   }
 
+  /**
+   * failover: controller: a slave whose log diverged from its new master's cuts it back to
+   * `offset` (AutoSwitchHAClient#doTruncate -> DefaultMessageStore#truncateFiles: CommitLog
+   * and ConsumeQueues). Returns the messages removed.
+   */
+  truncateTo(offset: number): number {
+    const byId = this.cqs.byId;
+    const before = this.log.count;
+    this.log.truncateTo(offset, (cqId, qoff) => byId[cqId].truncateTo(qoff));
+    if (this.log.flushedPos > this.log.writePos) this.log.flushedPos = this.log.writePos;
+    return before - this.log.count;
+  }
+
   /** One retention pass over every queue. Returns the CQ entries dropped. */
   retain(minOffset: MinOffsetFn, opts: RetentionOptions = {}): number {
     const per = opts.retainPerQueue ?? 10_000;

@@ -111,7 +111,11 @@ export const TraceEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("ha.connect"), master: node, offset: z.number() }),
   // One side of an HA connection gave up on it (node = that side, peer = the other).
   z.object({ ...base, type: z.literal("ha.disconnect"), peer: node, side: z.enum(["slave", "master"]),
-    reason: z.enum(["peer-closed", "reset", "housekeeping", "offset-mismatch", "ahead-of-master", "diverged", "promoted"]) }),
+    reason: z.enum(["peer-closed", "reset", "housekeeping", "offset-mismatch", "ahead-of-master", "diverged", "promoted", "no-consistent-point", "role-change"]) }),
+  // failover: controller: a slave cut its CommitLog back to the last point its epoch file shares
+  // with its master's (AutoSwitchHAClient#doTruncate; node = slave): offset = the new max
+  // offset, from = the old one, messages = records removed.
+  z.object({ ...base, type: z.literal("ha.truncate"), master: node, offset: z.number(), from: z.number(), messages: z.number() }),
   // The master got a slave's offset report (node = master): the first on each connection, the one
   // that catches up with the master's max offset, and while the slave is behind at most one per 5 s.
   // ahead: bytes the slave reports past the master's max offset (a master that lost its tail), absent otherwise.

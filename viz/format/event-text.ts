@@ -39,6 +39,7 @@ const FORMATS: Record<string, Fmt> = {
   "broker.role": (e) => `role ${s(e.role)}${e.brokerId !== undefined ? ` brokerId ${s(e.brokerId)}` : ""}${e.epoch !== undefined ? ` epoch ${s(e.epoch)}` : ""}`,
   "ha.connect": (e) => `HA connected to master ${s(e.master)} at offset ${s(e.offset)}`,
   "ha.disconnect": (e) => `HA connection to ${s(e.peer)} dropped by the ${s(e.side)}: ${s(e.reason)}`,
+  "ha.truncate": (e) => `log cut back from ${s(e.from)} to ${s(e.offset)} (${s(e.messages)} messages) to follow master ${s(e.master)}`,
   "ha.ack": (e) => `slave ${s(e.slave)} at offset ${s(e.offset)}, ${e.ahead !== undefined ? `${s(e.ahead)} bytes ahead` : `${s(e.behind)} bytes behind`}`,
   "offset.sync": (e) => `consumer offsets copied from ${s(e.master)}: ${s(e.changed)} changed, ${s(e.rewound)} rewound`,
   "pull.target": (e) => `pulls of ${s(e.brokerName)}#${s(e.queueId)} go to ${s(e.broker)} (id ${s(e.brokerId)}): ${s(e.result)}`,

@@ -24,13 +24,24 @@
 //   it has not *read* for 20 s (the master's heartbeats arrive every 5 s).
 // - after a close: 4.9.8 reconnects at once; 5.x waits 5 s first (closeMasterAndWait), except
 //   after its housekeeping close, which leaves the loop in READY to connect again at once.
+// - failover: controller (opts.epochs; AutoSwitchHAClient): after connecting, the slave sends a
+//   handshake (its controller broker id) and reports nothing until the master answers with its
+//   epoch entries and max offset. doTruncate then cuts the slave's log back to the last point
+//   both epoch files agree on (EpochFileCache#findConsistentPoint) — an old master that returns
+//   with entries the new master never had loses them here ("ha.truncate") — and the transfer
+//   starts from there. No consistent point: wait 2 s, close, and try again after 5 s. Each
+//   transfer frame names its epoch; a new one is appended to the slave's epoch file.
 
 import type { TimerId } from "../../core/engine.js";
 import type { Channel, ChannelHandler, CloseReason } from "../../remoting/channel.js";
-import type { HaFrame, HaHost, HaOptions, HaStore, HaTransfer } from "./types.js";
+import type { HaEpochs, HaFrame, HaHost, HaOptions, HaStore, HaTransfer } from "./types.js";
+import { findConsistentPoint } from "./epoch-file.js";
 import { CONNECT_TIMEOUT_US, RECONNECT_US, SELECT_US } from "./types.js";
 
-type Reason = "peer-closed" | "reset" | "housekeeping" | "offset-mismatch" | "diverged" | "promoted";
+type Reason = "peer-closed" | "reset" | "housekeeping" | "offset-mismatch" | "diverged" | "promoted" | "no-consistent-point";
+
+/** AutoSwitchHAClient#processReadResult: waitForRunning(1000 * 2) after a failed truncation. */
+const TRUNCATE_FAILED_WAIT_US = 2_000_000;
 
 export class HAClient {
   /** The master's HA address ("ip:port"), from the last registration answer that had one. */
@@ -43,6 +54,10 @@ export class HAClient {
   private lastReadUs: number;
   private timer: TimerId = 0;
   private nextSeq = 0;
+  /** failover: controller: waiting for the master's handshake answer (no reports meanwhile). */
+  private handshaking = false;
+  /** failover: controller: the epoch of the last transfer frame (AutoSwitchHAClient.currentReceivedEpoch). */
+  private receivedEpoch = -1;
 
   constructor(private readonly host: HaHost, private readonly store: HaStore, private readonly opts: HaOptions) {
     this.lastWriteUs = this.lastReadUs = host.node.engine.nowUs;
@@ -89,6 +104,7 @@ export class HAClient {
       this.currentReported = this.store.maxPhyOffset;
       if (this.opts.profile === "4.9") this.lastWriteUs = this.now; else this.lastReadUs = this.now;
       this.host.emit({ type: "ha.connect", node: this.host.node.name, master: ch.nodes[1].name, offset: this.currentReported });
+      if (this.opts.epochs) this.sendHandshake(ch);
       this.tick();
     });
   };
@@ -96,15 +112,22 @@ export class HAClient {
   /** One pass of the connected loop (every second). */
   private tick = (): void => {
     if (this.ch === null) return;
-    if (this.now - this.lastWriteUs >= this.opts.heartbeatUs && !this.report(this.currentReported)) return;
-    if (!this.reportPlus()) return;
+    if (!this.handshaking) {
+      if (this.now - this.lastWriteUs >= this.opts.heartbeatUs && !this.report(this.currentReported)) return;
+      if (!this.reportPlus()) return;
+    }
     const idle = this.opts.profile === "4.9" ? this.now - this.lastWriteUs : this.now - this.lastReadUs;
     if (idle > this.opts.housekeepingUs) { this.closeMaster("housekeeping", true); return; }
     this.schedule(SELECT_US, this.tick);
   };
 
   private readonly handler: ChannelHandler = {
-    onMessage: (ch, msg) => { if (ch === this.ch && (msg as HaFrame).ha === "transfer") this.onTransfer(msg as HaTransfer); },
+    onMessage: (ch, msg) => {
+      if (ch !== this.ch) return;
+      const f = msg as HaFrame;
+      if (f.ha === "transfer" && !this.handshaking) this.onTransfer(f);
+      else if (f.ha === "epochs" && this.handshaking) this.doTruncate(f);
+    },
     onClose: (ch, reason: CloseReason) => { if (ch === this.ch) this.closeMaster(reason === "reset" ? "reset" : "peer-closed", false); },
   };
 
@@ -114,9 +137,47 @@ export class HAClient {
     const slaveMax = this.store.maxPhyOffset;
     const gap = t.seq !== this.nextSeq++; // frames lost in a partition (see HaTransfer)
     if (gap || (slaveMax !== 0 && slaveMax !== t.offset)) { this.closeMaster("offset-mismatch", true); return; }
+    if (this.opts.epochs && t.epoch !== undefined && t.epoch !== this.receivedEpoch) {
+      this.receivedEpoch = t.epoch;
+      this.opts.epochs.append({ epoch: t.epoch, startOffset: t.epochStart ?? 0 });
+    }
     for (const m of t.msgs) {
       if (!this.store.appendReplicated(m)) { this.closeMaster("diverged", true); return; }
     }
+    this.reportPlus();
+  }
+
+  /** sendHandshakeHeader: our controller broker id; the master answers with its epochs. */
+  private sendHandshake(ch: Channel): void {
+    this.handshaking = true;
+    this.receivedEpoch = -1;
+    this.host.transport.send(ch, 0, { ha: "handshake", brokerId: this.opts.reportBrokerId?.() ?? null } satisfies HaFrame);
+    this.lastWriteUs = this.now; // HAWriter's hook: any write counts, so the first report follows 5 s later
+  }
+
+  /**
+   * AutoSwitchHAClient#doTruncate: an empty epoch file (a new replica) takes everything;
+   * otherwise cut the log back to the consistent point and report from there.
+   */
+  private doTruncate(m: HaEpochs): void {
+    if (this.opts.profile === "5.3") this.lastReadUs = this.now;
+    const epochs = this.opts.epochs!;
+    if (epochs.size > 0) {
+      const localMax = this.store.maxPhyOffset;
+      const point = findConsistentPoint(epochs.entries(), localMax, m.entries, m.maxOffset);
+      if (point < 0) {
+        const ch = this.ch!;
+        this.schedule(TRUNCATE_FAILED_WAIT_US, () => { if (this.ch === ch) this.closeMaster("no-consistent-point", true); });
+        return;
+      }
+      if (point < localMax) {
+        const removed = this.store.truncateFiles(point);
+        this.host.emit({ type: "ha.truncate", node: this.host.node.name, master: this.ch!.nodes[1].name, offset: point, from: localMax, messages: removed });
+      }
+      epochs.truncateSuffixByOffset(point);
+      this.currentReported = Math.min(this.currentReported, point);
+    }
+    this.handshaking = false;
     this.reportPlus();
   }
 
@@ -145,6 +206,7 @@ export class HAClient {
     const ch = this.ch;
     if (ch === null) return;
     this.ch = null;
+    this.handshaking = false;
     if (local) this.host.transport.close(ch, 0, "local");
     this.host.emit({ type: "ha.disconnect", node: this.host.node.name, peer: ch.nodes[1].name, side: "slave", reason });
     if (this.stopped) return;

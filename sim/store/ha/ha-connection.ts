@@ -19,6 +19,10 @@
 //   slave's log diverged) closes the connection ("diverged") where RocketMQ would ship
 //   bytes from the middle of a record; an offset below what the master still holds, or past
 //   its max, just waits, as getCommitLogData returns null there.
+// failover: controller (opts.epochs; AutoSwitchHAConnection): the slave's handshake names its
+// controller broker id and is answered with the master's epoch entries and max offset; each
+// transfer frame carries the epoch (and its start offset) its records belong to, and never
+// spans two epochs (WriteSocketService: "the transmitted logs are within the same epoch").
 // Trace: ha.ack for the first report of a connection, the report that catches up with the
 // master's max offset, and while the slave is behind at most one per haSendHeartbeatInterval;
 // `ahead` when the slave reports past the master's max offset.
@@ -62,6 +66,7 @@ export class HAConnection {
   readonly handler: ChannelHandler = {
     onMessage: (_ch, msg) => {
       const f = msg as HaFrame;
+      if (f.ha === "handshake") { this.onHandshake(f.brokerId); return; }
       if (f.ha !== "report") return;
       if (f.brokerId !== undefined) this.slaveBrokerId = f.brokerId;
       this.onReport(f.offset);
@@ -77,6 +82,15 @@ export class HAConnection {
   private get now(): number { return this.host.node.engine.nowUs; }
 
   // ---- read side -------------------------------------------------------------------------
+
+  /** HANDSHAKE from the slave: remember its id, answer with our epoch entries (buildHandshakeBuffer). */
+  private onHandshake(brokerId: number | null): void {
+    if (!this.open || !this.opts.epochs) return;
+    this.lastReadUs = this.now;
+    if (brokerId !== null) this.slaveBrokerId = brokerId;
+    this.lastWriteUs = this.now;
+    this.host.transport.send(this.ch, 1, { ha: "epochs", entries: this.opts.epochs.entries(), maxOffset: this.store.maxPhyOffset } satisfies HaFrame);
+  }
 
   private onReport(offset: number): void {
     if (!this.open) return;
@@ -127,7 +141,11 @@ export class HAConnection {
     }
     if (this.now - this.lastWriteUs > this.opts.heartbeatUs) this.send(this.nextTransfer, []);
     for (let n = 0; n < BATCHES_PER_TURN; n++) {
-      const msgs = this.store.readCommitLog(this.nextTransfer, this.opts.batchBytes);
+      let msgs = this.store.readCommitLog(this.nextTransfer, this.opts.batchBytes);
+      const epochEnd = this.opts.epochs?.entryAt(this.nextTransfer)?.endOffset ?? Infinity;
+      if (msgs !== null && msgs.length > 0 && msgs[msgs.length - 1].commitLogOffset >= epochEnd) {
+        msgs = msgs.filter((m) => m.commitLogOffset < epochEnd);
+      }
       if (msgs === null) {
         const held = this.nextTransfer >= this.store.minPhyOffset && this.nextTransfer < this.store.maxPhyOffset;
         if (held) { this.close("diverged"); return; }
@@ -145,13 +163,15 @@ export class HAConnection {
 
   private send(offset: number, msgs: StoredMessage[]): boolean {
     this.lastWriteUs = this.now;
-    return this.host.transport.send(this.ch, 1, { ha: "transfer", offset, msgs, seq: this.seq++ } satisfies HaFrame);
+    const at = this.opts.epochs?.entryAt(offset);
+    const epoch = at ? { epoch: at.entry.epoch, epochStart: at.entry.startOffset } : {};
+    return this.host.transport.send(this.ch, 1, { ha: "transfer", offset, msgs, seq: this.seq++, ...epoch } satisfies HaFrame);
   }
 
   // ---- closing ---------------------------------------------------------------------------
 
   /** The master gives up on the connection (FIN to the slave). */
-  close(reason: "housekeeping" | "ahead-of-master" | "diverged"): void {
+  close(reason: "housekeeping" | "ahead-of-master" | "diverged" | "role-change"): void {
     if (!this.open) return;
     this.host.transport.close(this.ch, 1, "local");
     this.ended(reason);
@@ -162,7 +182,7 @@ export class HAConnection {
     this.ended(reason === "reset" ? "reset" : "peer-closed");
   }
 
-  private ended(reason: "housekeeping" | "ahead-of-master" | "diverged" | "peer-closed" | "reset"): void {
+  private ended(reason: "housekeeping" | "ahead-of-master" | "diverged" | "role-change" | "peer-closed" | "reset"): void {
     this.open = false;
     if (this.idleTimer !== 0) { this.host.node.cancel(this.idleTimer); this.idleTimer = 0; }
     this.owner.removeConnection(this);

@@ -15,6 +15,11 @@
 // - 5.3: with inSyncReplicas <= 1 (the default) PUT_OK at once, as ASYNC_MASTER; otherwise
 //   the put waits for inSyncReplicas - 1 connections whose ack reaches end, up to
 //   slaveTimeout -> FLUSH_SLAVE_TIMEOUT. 5.x never answers SLAVE_NOT_AVAILABLE here.
+// - 5.3 failover: controller (AutoSwitchHAService; CommitLog#asyncPutMessage,
+//   GroupTransferService#doWaitTransfer): with allAckInSyncStateSet the put waits instead until
+//   every member of the SyncStateSet (the master counts itself) acked end; a set of the master
+//   alone is PUT_OK at once. The set can shrink while puts wait: the host calls recheck() then
+//   (Java re-checks every 1 ms).
 // ASYNC_MASTER puts never wait (the broker sets no replica waiter); with no slave connected
 // nothing here runs per message.
 
@@ -24,6 +29,9 @@ import type { PutStatus } from "../types.js";
 import { GroupTransfer } from "./group-transfer.js";
 import { HAConnection } from "./ha-connection.js";
 import type { HaHost, HaOptions, HaStore } from "./types.js";
+
+/** MixAll.ALL_ACK_IN_SYNC_STATE_SET: the ack count that means "every member of the SyncStateSet". */
+const ALL_ACK_IN_SYNC_STATE_SET = -1;
 
 export class HAService implements ReplicaWaiter {
   readonly connections: HAConnection[] = [];
@@ -68,6 +76,11 @@ export class HAService implements ReplicaWaiter {
     this.transfer.notify();
   }
 
+  /** failover: controller: destroyConnections on a role change (each closes with FIN). */
+  destroyConnections(): void {
+    for (const c of [...this.connections]) c.close("role-change");
+  }
+
   removeConnection(c: HAConnection): void {
     const i = this.connections.indexOf(c);
     if (i >= 0) this.connections.splice(i, 1);
@@ -79,10 +92,16 @@ export class HAService implements ReplicaWaiter {
       if (!this.isSlaveOK(nextOffset)) { done("SLAVE_NOT_AVAILABLE"); return; }
       this.transfer.put(nextOffset, this.opts.slaveTimeoutUs, 0, done);
     } else {
-      if (this.opts.inSyncReplicas <= 1) { done("PUT_OK"); return; }
-      this.transfer.put(nextOffset, this.opts.slaveTimeoutUs, this.opts.inSyncReplicas, done);
+      const allAck = this.opts.allAckInSyncStateSet === true && this.opts.syncStateSet !== undefined;
+      if (!allAck && this.opts.inSyncReplicas <= 1) { done("PUT_OK"); return; }
+      this.transfer.put(nextOffset, this.opts.slaveTimeoutUs, allAck ? ALL_ACK_IN_SYNC_STATE_SET : this.opts.inSyncReplicas, done);
     }
     this.wakeupAll();
+  }
+
+  /** failover: controller: the SyncStateSet changed; waiting puts may be done now. */
+  recheck(): void {
+    this.transfer.notify();
   }
 
   /** getWaitNotifyObject().wakeupAll(): every connection's write side looks for data now. */
@@ -100,8 +119,20 @@ export class HAService implements ReplicaWaiter {
     return min;
   }
 
+  /** doWaitTransfer with allAckInSyncStateSet: every member of the set, the master included. */
+  private allInSyncStateSetAcked(next: number): boolean {
+    const set = this.opts.syncStateSet!();
+    if (set.length <= 1) return true;
+    let n = 1;
+    for (const c of this.connections) {
+      if (c.slaveBrokerId !== null && set.includes(c.slaveBrokerId) && c.slaveAckOffset >= next && ++n >= set.length) return true;
+    }
+    return false;
+  }
+
   private transferOK(next: number, acks: number): boolean {
     if (acks === 0) return this.push2SlaveMaxOffset >= next; // 4.9.8 GroupTransferService#doWaitTransfer
+    if (acks === ALL_ACK_IN_SYNC_STATE_SET) return this.allInSyncStateSetAcked(next);
     let n = 1; // the master itself
     for (const c of this.connections) if (c.slaveAckOffset >= next && ++n >= acks) return true;
     return n >= acks;

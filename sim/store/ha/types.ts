@@ -15,6 +15,7 @@ import type { Transport } from "../../remoting/channel.js";
 import type { EventInput } from "../../trace/schema.js";
 import type { ReplicaWaiter } from "../replication.js";
 import type { StoredMessage } from "../types.js";
+import type { EpochEntry, EpochFile } from "./epoch-file.js";
 
 /**
  * `seq` numbers the frames of one connection. It is not in RocketMQ's protocol: it stands in
@@ -22,10 +23,18 @@ import type { StoredMessage } from "../types.js";
  * keep across a partition (segments sent into it are dropped, not retransmitted after the
  * heal). A slave that sees a gap treats it as the broken stream it is and reconnects.
  */
-export interface HaTransfer { ha: "transfer"; offset: number; msgs: StoredMessage[]; seq: number }
+export interface HaTransfer {
+  ha: "transfer"; offset: number; msgs: StoredMessage[]; seq: number;
+  /** failover: controller: the epoch the frame's data belongs to and where it starts (AutoSwitchHAConnection's transfer header). */
+  epoch?: number; epochStart?: number;
+}
 /** brokerId: failover: controller only — the slave's controller broker id (AutoSwitchHAClient's handshake carries it). */
 export interface HaReport { ha: "report"; offset: number; brokerId?: number }
-export type HaFrame = HaTransfer | HaReport;
+/** failover: controller: the slave's handshake (AutoSwitchHAClient#sendHandshakeHeader: its controller broker id). */
+export interface HaHandshake { ha: "handshake"; brokerId: number | null }
+/** failover: controller: the master's handshake answer: its epoch entries and max offset (AutoSwitchHAConnection#buildHandshakeBuffer). */
+export interface HaEpochs { ha: "epochs"; entries: EpochEntry[]; maxOffset: number }
+export type HaFrame = HaTransfer | HaReport | HaHandshake | HaEpochs;
 
 export interface HaOptions {
   /** Which version's HAClient/HAConnection/CommitLog rules apply. */
@@ -39,6 +48,16 @@ export interface HaOptions {
   maxGapNotInSync: number; // haMaxGapNotInSync (4.9.8 haSlaveFallbehindMax) 256 MiB
   slaveTimeoutUs: number; // slaveTimeout 3 s
   inSyncReplicas: number; // 5.x inSyncReplicas 1
+  /**
+   * failover: controller (AutoSwitchHAService / AutoSwitchHAClient / AutoSwitchHAConnection): the
+   * node's epoch file. Its presence switches on the handshake (a slave truncates its log to the
+   * last point it shares with the master), epoch-tagged transfers and the SyncStateSet wait.
+   */
+  epochs?: EpochFile;
+  /** failover: controller: MessageStoreConfig.allAckInSyncStateSet (wait for every member of the set). */
+  allAckInSyncStateSet?: boolean;
+  /** failover: controller: the master's SyncStateSet (controller broker ids, AutoSwitchHAService#getSyncStateSet). */
+  syncStateSet?: () => readonly number[];
 }
 
 /** The store as the HA service and client see it (MessageStore implements it). */
@@ -48,6 +67,8 @@ export interface HaStore {
   readCommitLog(phy: number, maxBytes: number): StoredMessage[] | null;
   transferStartOffset(): number;
   appendReplicated(m: StoredMessage): boolean;
+  /** failover: controller: cut the log (and its queues) back to `offset`; returns the messages removed (DefaultMessageStore#truncateFiles). */
+  truncateFiles(offset: number): number;
   replica: ReplicaWaiter | null;
   replicaFloor: (() => number | undefined) | null;
 }
