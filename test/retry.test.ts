@@ -98,3 +98,18 @@ describe("a %RETRY% message sent as a normal message (the consumer's fallback)",
     expect(r.puts[1]).toMatchObject({ topic: SCHEDULE_TOPIC, props: { REAL_TOPIC: "%RETRY%g" } });
   });
 });
+
+describe("the broker's answer to a busy page cache", () => {
+  it("is SYSTEM_ERROR in 4.9.8 and SYSTEM_BUSY in 5.x (SendMessageProcessor#handlePutMessageResult)", () => {
+    const codes = (["4.9", "5.3"] as const).map((profile) => {
+      let code = -1;
+      const busy = { putMessage: (_req: PutRequest, done: (s: string) => void) => done("OS_PAGE_CACHE_BUSY") };
+      const topics = new Map<string, TopicConfig>([["T", { topicName: "T", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]]);
+      processSend({ store: busy as never, topics, writable: () => true, autoCreateTopicEnable: true, topicCreated: () => {},
+        stored: () => {}, offsetMsgId: () => "", profile }, { producerGroup: "pg", topic: "T", queueId: 0, msgId: "M", bodySize: 1,
+        bornUs: 0, defaultTopicQueueNums: 4 }, (r) => { code = r.code; });
+      return code;
+    });
+    expect(codes).toEqual([1, 2]);
+  });
+});

@@ -160,7 +160,7 @@ export class Broker implements Process {
       topicCreated: () => this.topicsChanged(),
       stored: (req, r) => this.env.tracer.emitEvent({ t: this.env.engine.nowUs, type: "store", node: this.node.name, msgId: req.msgId,
         topic: req.topic, queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
-      offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")),
+      offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")), profile: this.env.profile,
     };
     this.retry = new RetryService({ node: this.node, store: this.store, put: this.sendCtx.store, topics: this.topics,
       topicCreated: () => this.topicsChanged(), emit: (e) => this.env.tracer.emit(e), stored: this.sendCtx.stored });

@@ -36,6 +36,8 @@ export interface SendContext {
   /** A put succeeded: what was stored where (a delayed or dead-lettered message under its stored topic). */
   stored: (put: PutRequest, r: PutResult) => void;
   offsetMsgId: (commitLogOffset: number) => string;
+  /** 4.9.8 answers OS_PAGECACHE_BUSY with SYSTEM_ERROR, 5.x with SYSTEM_BUSY (SendMessageProcessor#handlePutMessageResult). */
+  profile?: "4.9" | "5.3";
 }
 
 const PUT_TO_CODE: Record<string, number> = {
@@ -72,7 +74,7 @@ export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Respo
     ...(req.props ? { props: req.props } : {}),
   });
   ctx.store.putMessage(put, (status, r) => {
-    const code = PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
+    const code = status === "OS_PAGE_CACHE_BUSY" && ctx.profile === "4.9" ? ResponseCode.SYSTEM_ERROR : PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
     if (r) ctx.stored(put, r);
     reply(r
       ? { code, queueId: req.queueId, queueOffset: r.queueOffset, offsetMsgId: ctx.offsetMsgId(r.commitLogOffset) }
