@@ -43,6 +43,7 @@
 import type { TraceEvent } from "../trace/schema.js";
 import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.js";
 import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js";
+import { DelayedMessages } from "./msg-delayed.js";
 import { MessageIds } from "./msg-ids.js";
 import { QueueState } from "./msg-queue.js";
 import { OrderTracker, queueKey } from "./msg-order.js";
@@ -111,6 +112,8 @@ export class MessageChecker {
   private readonly byTopic = new Map<string, GroupState[]>();
   private readonly queues = new Map<string, QueueState>(); // queue key -> acknowledged offsets
   private readonly ids = new MessageIds();
+  private readonly delayed = new DelayedMessages();
+  private readonly brokerNameOf = new Map<string, string>(); // broker node -> brokerName
   private readonly order = new OrderTracker();
   private readonly avail = new SendAvailability();
   private readonly latency = new LatencyHistogram();
@@ -146,7 +149,7 @@ export class MessageChecker {
       case "consume": return this.onConsume(e);
       case "rebalance": return this.order.onRebalance(e);
       case "sendback": return bump(this.group(e.group).consumeFailures, e.result);
-      case "store": if (e.topic.startsWith("%DLQ%")) this.group(e.topic.slice(5)).deadLettered++; return;
+      case "store": return this.onStore(e);
       default: return;
     }
   };
@@ -155,6 +158,9 @@ export class MessageChecker {
   finish(endUs: number): MessageSummary {
     if (endUs >= this.nextSampleUs) this.sampleUpTo(endUs);
     if (this.lastSampleUs !== endUs) this.sample(endUs);
+    for (const d of this.delayed.undelivered()) {
+      for (const g of this.byTopic.get(d.topic) ?? []) if (g.accepts(d.topic, d.tag)) g.undelivered++;
+    }
     const byGroup: Record<string, GroupSummary> = {};
     for (const name of [...this.groups.keys()].sort()) byGroup[name] = this.groups.get(name)!.summary();
     const sum = (f: (g: GroupSummary) => number) => Object.values(byGroup).reduce((n, g) => n + f(g), 0);
@@ -184,7 +190,7 @@ export class MessageChecker {
   }
 
   private onNodeAdd(e: Ev<"node.add">): void {
-    if (e.kind === "broker" && e.brokerName !== undefined) this.avail.onBrokerNode(e.node, e.brokerName);
+    if (e.kind === "broker" && e.brokerName !== undefined) { this.avail.onBrokerNode(e.node, e.brokerName); this.brokerNameOf.set(e.node, e.brokerName); }
     // Knowing BROADCASTING instances up front lets one that never consumes show as loss.
     const g = e.kind === "consumer" && e.group !== undefined ? this.groups.get(e.group) : undefined;
     if (g?.broadcast) g.unit(e.node);
@@ -194,13 +200,24 @@ export class MessageChecker {
     this.sent++;
     this.avail.onSend(e.t);
     this.ids.onSend(e.msgId, e.tags);
+    if (e.delayLevel !== undefined) this.delayed.onSend(e.msgId, e.topic);
+  }
+
+  /** Dead letters, and the real position of a delayed message when its delay ends. */
+  private onStore(e: Ev<"store">): void {
+    if (e.topic.startsWith("%DLQ%")) { this.group(e.topic.slice(5)).deadLettered++; return; }
+    if (this.delayed.size === 0) return;
+    const d = this.delayed.onStore(e.msgId, e.topic);
+    const brokerName = this.brokerNameOf.get(e.node);
+    if (d && brokerName !== undefined) this.ackAt(e.topic, brokerName, e.queueId, e.queueOffset, e.msgId, d.tag, undefined);
   }
 
   private onSendResult(e: Ev<"send.result">): void {
     const flight = this.ids.land(e.msgId);
     const tag = flight?.tag;
-    if (e.status === "ONEWAY") { this.oneway++; return; } // no answer exists: neither acknowledged nor failed
+    if (e.status === "ONEWAY") { this.oneway++; this.delayed.onResult(e.msgId, false, undefined); return; } // no answer: neither acknowledged nor failed
     if (!e.stored) {
+      this.delayed.onResult(e.msgId, false, undefined);
       bump(this.sendFailures, e.status);
       this.avail.onFailed(e.t);
       // A timeout may come after the broker stored it: its deliveries must not credit a position.
@@ -210,23 +227,30 @@ export class MessageChecker {
     this.acknowledged++;
     if (e.status !== "SEND_OK") bump(this.storedNotOk, e.status);
     this.avail.onStored(e.t, e.brokerName);
+    // A delayed message's position comes with its delivery (onStore), not with this result.
+    if (this.delayed.has(e.msgId)) { this.delayed.onResult(e.msgId, true, tag); return; }
     if (e.brokerName === undefined || e.queueId === undefined || e.queueOffset === undefined) {
       this.untrackedAcks++;
       if (e.attempts > 1) this.ids.remember(e.msgId, flight, null);
       return;
     }
-    const qk = queueKey(e.topic, e.brokerName, e.queueId);
-    const offset = e.queueOffset;
-    if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk, offset });
-    const gen = this.queue(qk).ack(offset, e.msgId, tag);
+    if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk: queueKey(e.topic, e.brokerName, e.queueId), offset: e.queueOffset });
+    this.ackAt(e.topic, e.brokerName, e.queueId, e.queueOffset, e.msgId, tag, flight);
+  }
+
+  /** An acknowledged message is at this position: groups expect it there. */
+  private ackAt(topic: string, brokerName: string, queueId: number, offset: number, msgId: string, tag: string | undefined,
+    flight: ReturnType<MessageIds["land"]>): void {
+    const qk = queueKey(topic, brokerName, queueId);
+    const gen = this.queue(qk).ack(offset, msgId, tag);
     if (gen === "repeat") return;
-    for (const g of this.byTopic.get(e.topic) ?? []) {
-      if (gen === "first") g.onAck(e.topic, qk, offset, tag);
-      else g.onAckGen(e.topic, gen);
+    for (const g of this.byTopic.get(topic) ?? []) {
+      if (gen === "first") g.onAck(topic, qk, offset, tag);
+      else g.onAckGen(topic, gen);
     }
     // Deliveries made while it was in flight, at the position it was acknowledged at.
     for (const d of flight?.deliveries ?? []) {
-      if (d.qk === qk && d.offset === offset) this.credit(this.group(d.group), d.unitKey, e.topic, qk, offset, e.msgId);
+      if (d.qk === qk && d.offset === offset) this.credit(this.group(d.group), d.unitKey, topic, qk, offset, msgId);
     }
   }
 

@@ -162,8 +162,12 @@ export class GroupState {
     return lag;
   }
 
+  /** Acknowledged delayed messages never stored at their real position (msg-delayed.ts). */
+  undelivered = 0;
+
   lost(): number {
     let n = this.missingInstances() * this.ackedMatching;
+    n += this.undelivered * (this.broadcast ? Math.max(this.units.size, this.declaredInstances ?? 1) : 1);
     for (const u of this.units.values()) n += u.pending;
     return n;
   }

@@ -26,7 +26,7 @@ import { UniqIdFactory } from "./msg-id.js";
 import { publishQueues } from "./route.js";
 import { sendOutcome, type SendOutcome } from "./send-status.js";
 
-interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number }
+interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number; delayLevel?: number }
 
 export class Producer implements Process {
   readonly client: MQClient;
@@ -85,11 +85,13 @@ export class Producer implements Process {
     const now = this.env.engine.nowUs;
     const msg: Msg = { msgId: this.ids.next(now), topic: this.spec.topic, tags: this.pickTag(), size: this.sizeOf(this.rng), bornUs: now };
     if (this.spec.keys) msg.keys = `${this.node.name}-${this.sent}`;
+    if (this.spec.delayLevel !== undefined) msg.delayLevel = this.spec.delayLevel;
     // Built key by key (same order as a literal would give): no copies on this hot path.
     const ev: Record<string, unknown> = { t: now, type: "send", node: this.node.name, group: this.spec.group, msgId: msg.msgId, topic: msg.topic };
     if (msg.tags !== undefined) ev.tags = msg.tags;
     if (msg.keys !== undefined) ev.keys = msg.keys;
     ev.size = msg.size;
+    if (msg.delayLevel !== undefined) ev.delayLevel = msg.delayLevel;
     this.env.tracer.emitEvent(ev as TraceEvent);
     this.withRoute(() => this.sendDefaultImpl(msg));
   }
@@ -136,6 +138,7 @@ export class Producer implements Process {
         code: RequestCode.SEND_MESSAGE_V2, producerGroup: this.spec.group, topic: msg.topic, queueId: q.queueId,
         msgId: msg.msgId, tags: msg.tags, keys: msg.keys, bodySize: msg.size, bornUs: msg.bornUs,
         defaultTopicQueueNums: this.client.setting("defaultTopicQueueNums"),
+        ...(msg.delayLevel !== undefined ? { delayLevel: msg.delayLevel } : {}),
       };
       if (mode === "oneway") {
         // The call returns once the request is written; only a missing channel is reported.

@@ -129,6 +129,7 @@ export function resolveProducers(ctx: ClientContext, input: ScenarioInput): Prod
     return {
       ...base!, rate: p.rate ?? 0, arrival: p.arrival ?? "constant", ...(p.count !== undefined ? { count: p.count } : {}),
       size: size!, ...tags!, keys: p.keys ?? false, sendMode: p.sendMode ?? "sync",
+      ...(p.delayLevel !== undefined ? { delayLevel: p.delayLevel } : {}),
     };
   });
 }

@@ -83,6 +83,8 @@ export interface ProducerGroupSpec extends ClientGroupSpec {
   /** A unique business key per message. */
   keys: boolean;
   sendMode: "sync" | "async" | "oneway";
+  /** Delay level (1-18) set on every message: stored in SCHEDULE_TOPIC_XXXX, delivered later. */
+  delayLevel?: number;
 }
 
 export type AllocateStrategyName = "averagely" | "circle" | "consistent-hash" | "config" | "machine-room" | "machine-room-nearby";

@@ -75,7 +75,10 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // ---- messages (issue: data plane). `msgId` is the client's uniq key (32 hex).
   // A producer's application calls send (once per message, whatever the retries).
   z.object({ ...base, type: z.literal("send"), group: z.string(), msgId: z.string(), topic: z.string(),
-    tags: z.string().optional(), keys: z.string().optional(), size: z.number() }),
+    tags: z.string().optional(), keys: z.string().optional(), size: z.number(),
+    // A delayed message (its send.result's queueOffset is SCHEDULE_TOPIC_XXXX's, as in RocketMQ;
+    // its real position is the `store` event when the delay ends).
+    delayLevel: z.number().optional() }),
   // The send call returned: a SendStatus (stored on the master) or an error.
   z.object({ ...base, type: z.literal("send.result"), msgId: z.string(), topic: z.string(),
     status: z.string(), // SEND_OK | FLUSH_DISK_TIMEOUT | FLUSH_SLAVE_TIMEOUT | SLAVE_NOT_AVAILABLE | an error name
