@@ -41,6 +41,7 @@ import { processSend, type SendContext, type SendRequest } from "./send-processo
 import { GET_ALL_CONSUMER_OFFSET, GET_ALL_DELAY_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
 import { DELAY_OFFSET_KEY } from "./schedule-service.js";
 import { RetryService } from "./retry-service.js";
+import { RebalanceLockManager, type LockedQueue } from "./rebalance-lock.js";
 import type { SendBackRequest } from "./send-back-processor.js";
 import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
@@ -79,6 +80,7 @@ export class Broker implements Process {
   private pull!: PullProcessor;
   private sendCtx!: SendContext;
   private retry!: RetryService;
+  private readonly locks = new RebalanceLockManager();
   /** From the last registration answer (slaves): where the master is. */
   masterAddr: string | null = null;
   /** brokerId, role and promotion epoch: the spec's, or what a promotion saved on disk. */
@@ -362,6 +364,13 @@ export class Broker implements Process {
           this.consumers.register(req.group as string, req.clientId as string, ch, String(req.subscription ?? "*"),
             req.messageModel === "BROADCASTING", now);
         }
+        reply({ code: ResponseCode.SUCCESS });
+        return;
+      case RequestCode.LOCK_BATCH_MQ: // AdminBrokerProcessor#lockBatchMQ
+        reply({ code: ResponseCode.SUCCESS, lockOKMQSet: this.locks.tryLockBatch(req.consumerGroup as string, req.mqSet as LockedQueue[], req.clientId as string, now) });
+        return;
+      case RequestCode.UNLOCK_BATCH_MQ: // AdminBrokerProcessor#unlockBatchMQ
+        this.locks.unlockBatch(req.consumerGroup as string, req.mqSet as LockedQueue[], req.clientId as string);
         reply({ code: ResponseCode.SUCCESS });
         return;
       case RequestCode.CONSUMER_SEND_MSG_BACK:

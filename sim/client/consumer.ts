@@ -29,12 +29,16 @@ import type { Env } from "../remoting/env.js";
 import type { ConsumerGroupSpec } from "../scenario/types.js";
 import type { TraceEvent } from "../trace/schema.js";
 import { ConsumeService } from "./consume-service.js";
+import type { ConsumeOrderlyService } from "./consume-orderly.js";
+import type { OrderlyLocks } from "./orderly-locks.js";
+import { orderlyPullReady, startOrderly, type OrderlyConsumerHost } from "./orderly-consumer.js";
 import { compareMessageQueue, type MessageQueue } from "./message-queue.js";
 import { MQClient } from "./mq-client.js";
 import { OffsetStore, mqKey } from "./offset-store.js";
 import { ProcessQueue } from "./process-queue.js";
 import { doRebalance } from "./rebalance-impl.js";
 import { findBrokerAddressInSubscribe } from "./route.js";
+import { computePullFromWhere, LOCAL_OFFSETS_KEY } from "./pull-from-where.js";
 import { handleFailure, retryTopicOf, type SendBackHost } from "./send-back.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
@@ -67,6 +71,13 @@ export class Consumer implements Process {
   /** Subscribed topics: the group's, plus %RETRY%<group> for a clustering push consumer (copySubscription). */
   private readonly topics: string[];
   private sendBack!: SendBackHost;
+  /** consumeMode orderly: the per-queue serial service, and (clustering) the broker locks. */
+  private orderly: ConsumeOrderlyService | null = null;
+  private locks: OrderlyLocks | null = null;
+  /** Whether the current rebalance round added a queue. */
+  private addedInRound = false;
+  /** An orderly queue's lock was refused this round (5.x retries the rebalance in 500 ms). */
+  private lockRefused = false;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
     this.topics = spec.messageModel === "CLUSTERING" && spec.consumeType === "push" ? [spec.topic, retryTopicOf(spec.group)] : [spec.topic];
@@ -97,6 +108,9 @@ export class Consumer implements Process {
       now: () => this.env.engine.nowUs, emit: (e) => this.env.tracer.emit(e),
       settle: (pq, m) => this.settle(pq, m), again: (pq, m, delayUs) => this.consume.submitLater(pq, m, delayUs),
     };
+    if (this.spec.consumeMode === "orderly") {
+      ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost(), () => consumeTime(rng), () => failRate === 0 || verdicts.next() >= failRate));
+    }
     this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.persistAll(), 10_000_000, "rate");
     // start(): fetch the subscribed topics' routes (the retry topic's is absent until the first
     // heartbeat creates it: the next poll finds it), heartbeat, then rebalance at once.
@@ -110,6 +124,7 @@ export class Consumer implements Process {
   /** Graceful shutdown: persist offsets, unregister from brokers, then `done`. */
   shutdown(done: () => void): void {
     this.persistAll();
+    this.locks?.unlockAll(); // ConsumeMessageOrderlyService#shutdown -> unlockAllMQ
     const addrs = [...this.client.routes.values()].flatMap((r) => r.brokerDatas.flatMap((b) => Object.values(b.brokerAddrs)));
     const next = (): void => {
       const addr = addrs.shift();
@@ -132,11 +147,14 @@ export class Consumer implements Process {
     this.rebalanceTimer = this.node.after(delayUs, () => {
       this.rebalanceTimer = 0;
       this.rebalancing = true;
+      this.lockRefused = false;
       doRebalance({ client: this.client, spec: this.spec, rng: this.rng, apply: (t, mine, done) => this.apply(t, mine, done) }, this.topics, () => {
         this.rebalancing = false;
         const again = this.rebalanceAgain;
         this.rebalanceAgain = false;
-        this.scheduleRebalance(again ? 0 : this.client.setting("rebalanceWaitInterval"));
+        // 5.x RebalanceImpl: a refused orderly lock -> mQClientFactory.rebalanceLater(500); 4.9.8 waits for the next round.
+        const retry = this.lockRefused && this.env.profile === "5.3" ? 500_000 : this.client.setting("rebalanceWaitInterval");
+        this.scheduleRebalance(again ? 0 : retry);
       });
     });
   }
@@ -145,34 +163,43 @@ export class Consumer implements Process {
   private apply(topic: string, mine: MessageQueue[], done: () => void): void {
     const want = new Map(mine.map((mq) => [mqKey(mq), mq]));
     let changed = false;
+    this.addedInRound = false;
     for (const [k, pq] of [...this.pqs]) {
       if (pq.mq.topic !== topic || want.has(k)) continue;
       pq.dropped = true;
       this.pqs.delete(k);
       this.persistOne(pq.mq);
       this.offsets.remove(pq.mq);
+      this.locks?.release(pq); // RebalancePushImpl#removeUnnecessaryMessageQueue -> unlockDelay
       changed = true;
     }
     const added = mine.filter((mq) => !this.pqs.has(mqKey(mq)));
     const next = (): void => {
       const mq = added.shift();
       if (mq === undefined) {
-        if (changed || (!this.reportedOnce && topic === this.spec.topic)) this.rebalanced(topic);
+        if (changed || this.addedInRound || (!this.reportedOnce && topic === this.spec.topic)) this.rebalanced(topic);
         done();
         return;
       }
-      this.computePullFromWhere(mq, (offset) => {
-        if (offset >= 0 && !this.pqs.has(mqKey(mq))) {
-          const pq = new ProcessQueue(mq, offset);
-          this.pqs.set(mqKey(mq), pq);
-          this.offsets.update(mq, offset, false);
-          changed = true;
-          this.node.after(this.env.profile === "5.3" ? 500_000 : 0, () => this.pullMessage(pq));
-        }
-        next();
-      });
+      // An orderly clustering consumer adds a queue only once its master grants the lock.
+      if (this.locks) this.locks.lock(mq, (ok) => { if (ok) this.add(mq, next); else { this.lockRefused = true; next(); } });
+      else this.add(mq, next);
     };
     next();
+  }
+
+  private add(mq: MessageQueue, next: () => void): void {
+    computePullFromWhere(this.node, this.client, this.spec, mq, (offset) => {
+      if (offset >= 0 && !this.pqs.has(mqKey(mq))) {
+        const pq = new ProcessQueue(mq, offset);
+        if (this.locks) { pq.locked = true; pq.lastLockUs = this.env.engine.nowUs; }
+        this.pqs.set(mqKey(mq), pq);
+        this.offsets.update(mq, offset, false);
+        this.addedInRound = true;
+        this.node.after(this.env.profile === "5.3" ? 500_000 : 0, () => this.pullMessage(pq));
+      }
+      next();
+    });
   }
 
   private rebalanced(topic: string): void {
@@ -183,35 +210,16 @@ export class Consumer implements Process {
     this.client.heartbeatNow(); // messageQueueChanged -> sendHeartbeatToAllBrokerWithLock
   }
 
-  /** RebalancePushImpl#computePullFromWhere: the broker's offset, else consumeFromWhere. */
-  private computePullFromWhere(mq: MessageQueue, done: (offset: number) => void): void {
-    const local = this.spec.messageModel === "BROADCASTING" ? this.localOffset(mq) : undefined;
-    const addr = this.client.subscribeAddr(mq.brokerName);
-    if (addr === null) { done(-1); return; }
-    this.client.remoting.invoke(addr, { code: RequestCode.QUERY_CONSUMER_OFFSET, group: this.spec.group, topic: mq.topic, queueId: mq.queueId },
-      this.client.setting("mqClientApiTimeout"), (err, resp) => {
-        if (err || !resp) { done(-1); return; }
-        if (local !== undefined) { done(local); return; }
-        if (this.spec.messageModel === "CLUSTERING" && resp.code === ResponseCode.SUCCESS) { done(resp.offset as number); return; }
-        if (mq.topic !== this.spec.topic) done(0); // a %RETRY% topic starts at 0 (LAST) — or at max (TIMESTAMP): young, so 0
-        else if (this.spec.consumeFromWhere === "CONSUME_FROM_LAST_OFFSET") done(resp.maxOffset as number);
-        else done(0); // FIRST; TIMESTAMP (30 min back) ≈ the start of a young queue
-      });
-  }
-
-  private localOffset(mq: MessageQueue): number | undefined {
-    return (this.node.disk.get("localOffsets") as Map<string, number> | undefined)?.get(mqKey(mq));
-  }
-
   // ---- pulling -----------------------------------------------------------------------
 
   private pullMessage(pq: ProcessQueue): void {
     if (pq.dropped) return;
     const c = this.client;
-    if (pq.msgCount > c.setting("pullThresholdForQueue") || pq.maxSpan > c.setting("consumeConcurrentlyMaxSpan")) {
+    if (pq.msgCount > c.setting("pullThresholdForQueue") || (this.orderly === null && pq.maxSpan > c.setting("consumeConcurrentlyMaxSpan"))) {
       this.node.after(FLOW_CONTROL_DELAY_US, () => this.pullMessage(pq));
       return;
     }
+    if (this.locks && !orderlyPullReady(this.orderlyHost(), pq)) return;
     const key = this.pullFrom.size > 0 ? mqKey(pq.mq) : ""; // pullFrom holds non-zero suggestions only
     const target = findBrokerAddressInSubscribe(this.client.routes, pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
     const later = () => this.node.after(c.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
@@ -238,7 +246,7 @@ export class Consumer implements Process {
           // Client-side re-check of tag strings (the broker filtered by hash only).
           const msgs = this.tags === null || pq.mq.topic !== this.spec.topic ? all
             : all.filter((m) => m.tags !== undefined && this.tags!.includes(m.tags));
-          if (msgs.length) { pq.put(msgs); this.consume.submit(pq, msgs); }
+          if (msgs.length) { pq.put(msgs); if (this.orderly) this.orderly.submit(pq); else this.consume.submit(pq, msgs); }
           else if (pq.msgCount === 0) this.offsets.update(pq.mq, next, true);
           return this.pullAgain(pq);
         }
@@ -274,6 +282,15 @@ export class Consumer implements Process {
     const interval = this.client.setting("pullInterval");
     if (interval > 0) this.node.after(interval, () => this.pullMessage(pq));
     else this.pullMessage(pq);
+  }
+
+  // ---- orderly (orderly-consumer.ts) -------------------------------------------------
+
+  private orderlyHost(): OrderlyConsumerHost {
+    return {
+      node: this.node, client: this.client, spec: this.spec, env: this.env, pqs: this.pqs, offsets: this.offsets,
+      pullMessage: (pq) => this.pullMessage(pq), onConsumeStart: (pq, m) => this.onConsumeStart(pq, m),
+    };
   }
 
   // ---- consuming ---------------------------------------------------------------------
@@ -312,8 +329,8 @@ export class Consumer implements Process {
     const offset = this.offsets.read(mq);
     if (offset < 0) return;
     if (this.spec.messageModel === "BROADCASTING") {
-      let m = this.node.disk.get("localOffsets") as Map<string, number> | undefined;
-      if (!m) { m = new Map(); this.node.disk.set("localOffsets", m); }
+      let m = this.node.disk.get(LOCAL_OFFSETS_KEY) as Map<string, number> | undefined;
+      if (!m) { m = new Map(); this.node.disk.set(LOCAL_OFFSETS_KEY, m); }
       m.set(mqKey(mq), offset);
       return;
     }

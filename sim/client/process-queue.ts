@@ -14,13 +14,24 @@ export class ProcessQueue {
   dropped = false;
   nextOffset: number;
   lastPullUs = 0;
+  // ---- orderly consumption (ConsumeMessageOrderlyService; ProcessQueue's lock fields) ----
+  /** Holds the broker's lock for this queue, as of the last lock answer. */
+  locked = false;
+  /** When that lock was last granted (REBALANCE_LOCK_MAX_LIVE_TIME = 30 s on the client). */
+  lastLockUs = 0;
+  /** PullRequest.previouslyLocked: the first pull after locking re-reads the offset. */
+  previouslyLocked = false;
+  /** A consume request is running or queued for this queue (putMessage's dispatchToConsume). */
+  consuming = false;
+  /** Taken for consumption, not committed yet (consumingMsgOrderlyTreeMap). */
+  private taken: StoredMessage | null = null;
 
   constructor(readonly mq: MessageQueue, nextOffset: number) {
     this.nextOffset = nextOffset;
   }
 
   get msgCount(): number {
-    return this.cached.size;
+    return this.taken === null ? this.cached.size : this.cached.size + 1;
   }
 
   /** Offsets spanned by the cache (consumeConcurrentlyMaxSpan flow control). */
@@ -41,5 +52,34 @@ export class ProcessQueue {
     if (!this.cached.delete(offset) && this.maxOffset < 0) return -1;
     if (this.cached.size === 0) return this.maxOffset + 1;
     return this.cached.keys().next().value!;
+  }
+
+  // ---- orderly ----
+
+  /** takeMessages(1): the first cached message, held aside until commit(). */
+  takeFirst(): StoredMessage | null {
+    if (this.taken) return this.taken;
+    const first = this.cached.values().next();
+    if (first.done) return null;
+    this.taken = first.value;
+    this.cached.delete(first.value.queueOffset);
+    return this.taken;
+  }
+
+  /** commit(): the offset after the consumed message (-1 when none). */
+  commit(): number {
+    const m = this.taken;
+    this.taken = null;
+    return m ? m.queueOffset + 1 : -1;
+  }
+
+  /** makeMessageToConsumeAgain: the taken message is consumed again (a copy with reconsumeTimes + 1). */
+  again(): void {
+    if (this.taken) this.taken = { ...this.taken, reconsumeTimes: this.taken.reconsumeTimes + 1 };
+  }
+
+  /** hasTempMessage: cached messages not consumed yet. */
+  get hasTemp(): boolean {
+    return this.cached.size > 0;
   }
 }

@@ -26,6 +26,13 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
     const base = shared(tries);
     const subscription = tries.run(() => resolveSubscription(ctx.src, c.subscription, [...path, "subscription"]));
     const allocate = tries.run(() => allocateOptions(ctx, c, path));
+    if (c.consumeMode === "orderly" && c.consumeType === "pull") {
+      tries.run(() => { throw ctx.src.error([...path, "consumeMode"], "orderly consumption is a push consumer's listener (consumeType: push)", "key"); });
+    }
+    if (c.consumeMode === "orderly" && (c.maxReconsumeTimes ?? -1) >= 0) {
+      tries.run(() => { throw ctx.src.error([...path, "maxReconsumeTimes"],
+        "an orderly listener retries in place forever (Integer.MAX_VALUE); sending it to the DLQ after maxReconsumeTimes is not modelled", "key"); });
+    }
     if (c.consumeType === "pull" && (c.consumeFailRate ?? 0) > 0) {
       tries.run(() => { throw ctx.src.error([...path, "consumeFailRate"],
         "consume failures are retried by push consumers (consumeType: push); a lite pull consumer's application handles its own", "key"); });
@@ -41,6 +48,7 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
       consumeTime: consumeTime ?? { distribution: "fixed", value: 1_000 },
       consumeFromWhere: c.consumeFromWhere ?? "CONSUME_FROM_LAST_OFFSET",
       pullBatchSize: c.pullBatchSize ?? 32,
+      consumeMode: c.consumeMode ?? "concurrently",
       consumeFailRate: c.consumeFailRate ?? 0,
       maxReconsumeTimes: c.maxReconsumeTimes ?? -1,
     };

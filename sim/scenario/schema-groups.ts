@@ -82,6 +82,8 @@ export const consumer = strict({
   consumeFromWhere: choice(["CONSUME_FROM_LAST_OFFSET", "CONSUME_FROM_FIRST_OFFSET", "CONSUME_FROM_TIMESTAMP"], "consumeFromWhere").optional()
     .describe("where a group without a stored offset starts (default CONSUME_FROM_LAST_OFFSET)"),
   pullBatchSize: int().min(1).max(1024).optional().describe("messages per pull (default 32)"),
+  consumeMode: choice(["concurrently", "orderly"], "consumeMode").optional()
+    .describe("MessageListenerConcurrently (default) or MessageListenerOrderly: one message of a queue at a time, under a broker lock"),
   consumeFailRate: z.number().min(0).max(1).optional()
     .describe("fraction of deliveries the listener answers RECONSUME_LATER (default 0); retried via %RETRY%<group>, then %DLQ%<group>"),
   maxReconsumeTimes: int().min(-1).optional()

@@ -101,6 +101,8 @@ export interface ConsumerGroupSpec extends ClientGroupSpec {
   consumeTime: Distribution;
   consumeFromWhere: "CONSUME_FROM_LAST_OFFSET" | "CONSUME_FROM_FIRST_OFFSET" | "CONSUME_FROM_TIMESTAMP";
   pullBatchSize: number;
+  /** MessageListenerConcurrently or MessageListenerOrderly. */
+  consumeMode: "concurrently" | "orderly";
   /** Probability that one delivery fails (the listener returns RECONSUME_LATER). */
   consumeFailRate: number;
   /** -1 = RocketMQ's default (16 for concurrent consumption). */

@@ -99,6 +99,9 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // reconsumeTimes is the copy's (the failed delivery's + 1).
   z.object({ ...base, type: z.literal("sendback"), group: z.string(), msgId: z.string(), topic: z.string(),
     reconsumeTimes: z.number(), result: z.enum(["retry", "dlq", "fallback", "local", "dropped"]) }),
+  // An orderly consumer's broker lock on a queue changed (granted / refused or lost / released).
+  z.object({ ...base, type: z.literal("queue.lock"), group: z.string(), topic: z.string(), brokerName: z.string(),
+    queueId: z.number(), locked: z.boolean() }),
   // A consumer's rebalance changed what it owns: the full list now owned.
   z.object({ ...base, type: z.literal("rebalance"), group: z.string(), topic: z.string(),
     queues: z.array(z.object({ brokerName: z.string(), queueId: z.number() })) }),

@@ -33,6 +33,7 @@ const FORMATS: Record<string, Fmt> = {
   "send.result": (e) => `${s(e.status)} ${s(e.msgId)}${e.brokerName !== undefined ? ` on ${s(e.brokerName)}#${s(e.queueId)}` : ""}${typeof e.attempts === "number" && e.attempts > 1 ? ` after ${e.attempts} attempts` : ""}`,
   store: (e) => `stored ${s(e.msgId ?? "")} in ${s(e.topic)}#${s(e.queueId)} at ${s(e.queueOffset ?? e.offset)}`,
   consume: (e) => `consumed ${s(e.msgId)} from ${s(e.brokerName)}#${s(e.queueId)}${typeof e.reconsumeTimes === "number" && e.reconsumeTimes > 0 ? ` (redelivery ${e.reconsumeTimes})` : ""}`,
+  "queue.lock": (e) => `${e.locked ? "holds" : "has no"} broker lock on ${s(e.topic)} ${s(e.brokerName)}#${s(e.queueId)} (${s(e.group)}, orderly)`,
   sendback: (e) => `${s(e.group)} failed ${s(e.msgId)} (${s(e.topic)}): ${({ retry: "retry copy stored", dlq: "dead-lettered", fallback: "sent back by the consumer itself", local: "re-consumed locally in 5 s", dropped: "dropped (broadcasting)" } as Record<string, string>)[s(e.result)] ?? s(e.result)}, reconsumeTimes ${s(e.reconsumeTimes)}`,
   rebalance: (e) => `rebalance ${s(e.group)}/${s(e.topic)}: ${Array.isArray(e.queues) ? e.queues.map(q).join(" ") || "(none)" : "?"}`,
   "offset.commit": (e) => `offset of ${s(e.group)} on ${s(e.topic)}#${s(e.queueId)} = ${s(e.offset)}`,
