@@ -45,7 +45,7 @@ import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.j
 import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js";
 import { MessageIds } from "./msg-ids.js";
 import { QueueState } from "./msg-queue.js";
-import { OrderTracker, queueKey } from "./msg-order.js";
+import { OrderTracker, QueueKeys } from "./msg-order.js";
 import { type RecoveryRow, SendAvailability } from "./msg-outage.js";
 
 export type { Subscription, GroupSummary } from "./msg-groups.js";
@@ -112,6 +112,7 @@ export class MessageChecker {
   private readonly queues = new Map<string, QueueState>(); // queue key -> acknowledged offsets
   private readonly ids = new MessageIds();
   private readonly order = new OrderTracker();
+  private readonly queueKeys = new QueueKeys();
   private readonly avail = new SendAvailability();
   private readonly latency = new LatencyHistogram();
   private readonly sendFailures = new Map<string, number>();
@@ -215,7 +216,7 @@ export class MessageChecker {
       if (e.attempts > 1) this.ids.remember(e.msgId, flight, null);
       return;
     }
-    const qk = queueKey(e.topic, e.brokerName, e.queueId);
+    const qk = this.queueKeys.of(e.topic, e.brokerName, e.queueId);
     const offset = e.queueOffset;
     if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk, offset });
     const gen = this.queue(qk).ack(offset, e.msgId, tag);
@@ -244,7 +245,7 @@ export class MessageChecker {
     if (e.reconsumeTimes > 0 || e.topic.startsWith("%RETRY%")) { g.redelivered++; return; }
     // Its offset may already be covered as "rejected by the filter": not a duplicate, a filter bug.
     if (e.tags !== undefined && g.filters.has(e.topic) && !g.accepts(e.topic, e.tags)) { g.filterViolations++; return; }
-    const qk = queueKey(e.topic, e.brokerName, e.queueId);
+    const qk = this.queueKeys.of(e.topic, e.brokerName, e.queueId);
     const unitKey = g.unitKey(e.node);
     if (this.order.onConsume(g.name, e.node, qk, e.queueOffset)) g.orderViolations++;
     const v = this.ids.onConsume(e.msgId, g.name, unitKey, qk, e.queueOffset);
