@@ -215,8 +215,7 @@ export class Consumer implements Process {
     }
     const key = this.pullFrom.size > 0 ? mqKey(pq.mq) : ""; // pullFrom holds non-zero suggestions only
     const target = findBrokerAddressInSubscribe(this.client.routes, pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
-    const later = () => this.node.after(c.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
-    if (target === null) { later(); return; }
+    if (target === null) { this.pullLater(pq); return; }
     const commit = this.spec.messageModel === "CLUSTERING" && target.brokerId === 0 ? this.offsets.read(pq.mq) : -1;
     pq.lastPullUs = this.env.engine.nowUs;
     const req: Request = {
@@ -229,7 +228,7 @@ export class Consumer implements Process {
       if (pq.dropped) return;
       const served = !!resp && PULL_CODES.has(resp.code);
       this.tracePullTarget(pq, target, err || !resp ? "failed" : served ? "served" : "rejected");
-      if (err || !resp) { later(); return; }
+      if (err || !resp) { this.pullLater(pq); return; }
       const suggest = served ? (resp.suggestWhichBrokerId as number | undefined) ?? 0 : 0;
       if (suggest !== 0) this.pullFrom.set(mqKey(pq.mq), suggest); else if (served && key !== "") this.pullFrom.delete(key);
       const next = resp.nextBeginOffset as number;
@@ -259,7 +258,7 @@ export class Consumer implements Process {
           return;
         }
         default:
-          later();
+          this.pullLater(pq);
       }
     });
   }
@@ -270,6 +269,11 @@ export class Consumer implements Process {
     this.pullTraced.set(pq, { addr: t.addr, result });
     this.env.tracer.emit({ type: "pull.target", node: this.node.name, brokerName: pq.mq.brokerName, queueId: pq.mq.queueId,
       broker: this.env.nodeNameOfIp(t.addr.split(":")[0]), brokerId: t.brokerId, result });
+  }
+
+  /** executePullRequestLater after an exception (a method: no closure per pull for the rare case). */
+  private pullLater(pq: ProcessQueue): void {
+    this.node.after(this.client.setting("pullTimeDelayMillsWhenException"), () => this.pullMessage(pq));
   }
 
   private pullAgain(pq: ProcessQueue): void {
