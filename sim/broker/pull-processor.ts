@@ -111,18 +111,30 @@ export class PullProcessor {
     const key = this.heldKey(topic, queueId);
     const list = this.held.get(key);
     if (!list || list.length === 0) return;
+    const now = this.now();
+    // Usually every held request wakes (one consumer per queue) or none does: then
+    // no split into two new lists per dispatched message. Waking never holds again.
+    let due = 0;
+    for (const h of list) if (isDue(h, maxOffset, tagsCode, now)) due++;
+    if (due === 0) return;
+    if (due === list.length) {
+      this.held.delete(key);
+      for (const h of list) this.process(h.req, h.reply, false);
+      return;
+    }
     const keep: Held[] = [];
     const wake: Held[] = [];
-    const now = this.now();
-    for (const h of list) {
-      const codes = h.req.tagCodes;
-      const arrived = maxOffset > h.req.queueOffset && (tagsCode === null || codes === null || codes.includes(tagsCode));
-      if (arrived || now >= h.suspendUs + h.req.suspendTimeoutUs) wake.push(h);
-      else keep.push(h);
-    }
-    if (keep.length) this.held.set(key, keep); else this.held.delete(key);
+    for (const h of list) (isDue(h, maxOffset, tagsCode, now) ? wake : keep).push(h);
+    this.held.set(key, keep);
     for (const h of wake) this.process(h.req, h.reply, false);
   }
+}
+
+/** A held pull wakes when a message it accepts arrived past its offset, or its suspend time is up. */
+function isDue(h: Held, maxOffset: number, tagsCode: number | null, nowUs: number): boolean {
+  const codes = h.req.tagCodes;
+  const arrived = maxOffset > h.req.queueOffset && (tagsCode === null || codes === null || codes.includes(tagsCode));
+  return arrived || nowUs >= h.suspendUs + h.req.suspendTimeoutUs;
 }
 
 /** The filter of a "*" subscription: one shared function, not a closure per pull. */
