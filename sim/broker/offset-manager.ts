@@ -10,6 +10,7 @@ type Table = Map<string, Map<number, number>>; // "topic@group" -> queueId -> ne
 
 export class OffsetManager {
   private table: Table;
+  private readonly keys = new Map<string, Map<string, string>>(); // topic -> group -> table key
 
   constructor(private readonly node: Node) {
     const saved = node.disk.get("consumerOffset") as Table | undefined;
@@ -17,10 +18,22 @@ export class OffsetManager {
   }
 
   commit(group: string, topic: string, queueId: number, offset: number): void {
-    const key = `${topic}@${group}`;
+    const key = this.keyOf(topic, group);
     let m = this.table.get(key);
     if (!m) { m = new Map(); this.table.set(key, m); }
     m.set(queueId, offset);
+  }
+
+  /**
+   * "topic@group", memoised: every pull commits an offset, and building then
+   * hashing a fresh key string each time was a visible cost.
+   */
+  private keyOf(topic: string, group: string): string {
+    let byGroup = this.keys.get(topic);
+    if (!byGroup) this.keys.set(topic, (byGroup = new Map()));
+    let key = byGroup.get(group);
+    if (key === undefined) byGroup.set(group, (key = `${topic}@${group}`));
+    return key;
   }
 
   query(group: string, topic: string, queueId: number): number | undefined {

@@ -52,6 +52,7 @@ export interface PullContext {
 
 export class PullProcessor {
   private held = new Map<string, Held[]>(); // "topic@queueId"
+  private readonly heldKeys = new Map<string, string[]>(); // topic -> queueId -> held key
 
   constructor(private readonly store: StorePort, private readonly now: () => number,
               private readonly onCommitOffset: (req: PullRequest) => void, private readonly ctx: PullContext) {
@@ -66,7 +67,7 @@ export class PullProcessor {
     }
     if (req.commitOffset !== undefined && req.commitOffset >= 0 && allowSuspend && !slave) this.onCommitOffset(req);
     const codes = req.tagCodes;
-    const filter = codes === null ? () => true : (c: number) => codes.includes(c);
+    const filter = codes === null ? ACCEPT_ALL : (c: number) => codes.includes(c);
     const r = this.store.getMessage(req.topic, req.queueId, req.queueOffset, req.maxMsgNums, filter);
     let code = responseCode(r, req.queueOffset);
     const slow = r.suggestPullingFromSlave === true;
@@ -76,7 +77,7 @@ export class PullProcessor {
       if (r.status !== "FOUND") code = ResponseCode.PULL_RETRY_IMMEDIATELY;
     }
     if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && req.suspend) {
-      const key = `${req.topic}@${req.queueId}`;
+      const key = this.heldKey(req.topic, req.queueId);
       let list = this.held.get(key);
       if (!list) { list = []; this.held.set(key, list); }
       list.push({ req, reply, suspendUs: this.now() });
@@ -84,6 +85,16 @@ export class PullProcessor {
     }
     reply({ code, nextBeginOffset: r.nextBeginOffset, minOffset: r.minOffset, maxOffset: r.maxOffset, suggestWhichBrokerId: suggest,
       messages: code === ResponseCode.SUCCESS ? r.messages : [] });
+  }
+
+  /**
+   * "topic@queueId", memoised: every dispatched message looks its queue up here,
+   * and a fresh string per message (built, then hashed) was a visible cost.
+   */
+  private heldKey(topic: string, queueId: number): string {
+    let keys = this.heldKeys.get(topic);
+    if (!keys) this.heldKeys.set(topic, (keys = []));
+    return (keys[queueId] ??= `${topic}@${queueId}`);
   }
 
   /** The hold service's periodic pass: wake what has data or has timed out. */
@@ -97,22 +108,37 @@ export class PullProcessor {
 
   /** Called on dispatch (tagsCode known) and by the periodic pass (null: check everything). */
   private notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode: number | null): void {
-    const key = `${topic}@${queueId}`;
+    const key = this.heldKey(topic, queueId);
     const list = this.held.get(key);
     if (!list || list.length === 0) return;
+    const now = this.now();
+    // Usually every held request wakes (one consumer per queue) or none does: then
+    // no split into two new lists per dispatched message. Waking never holds again.
+    let due = 0;
+    for (const h of list) if (isDue(h, maxOffset, tagsCode, now)) due++;
+    if (due === 0) return;
+    if (due === list.length) {
+      this.held.delete(key);
+      for (const h of list) this.process(h.req, h.reply, false);
+      return;
+    }
     const keep: Held[] = [];
     const wake: Held[] = [];
-    const now = this.now();
-    for (const h of list) {
-      const codes = h.req.tagCodes;
-      const arrived = maxOffset > h.req.queueOffset && (tagsCode === null || codes === null || codes.includes(tagsCode));
-      if (arrived || now >= h.suspendUs + h.req.suspendTimeoutUs) wake.push(h);
-      else keep.push(h);
-    }
-    if (keep.length) this.held.set(key, keep); else this.held.delete(key);
+    for (const h of list) (isDue(h, maxOffset, tagsCode, now) ? wake : keep).push(h);
+    this.held.set(key, keep);
     for (const h of wake) this.process(h.req, h.reply, false);
   }
 }
+
+/** A held pull wakes when a message it accepts arrived past its offset, or its suspend time is up. */
+function isDue(h: Held, maxOffset: number, tagsCode: number | null, nowUs: number): boolean {
+  const codes = h.req.tagCodes;
+  const arrived = maxOffset > h.req.queueOffset && (tagsCode === null || codes === null || codes.includes(tagsCode));
+  return arrived || nowUs >= h.suspendUs + h.req.suspendTimeoutUs;
+}
+
+/** The filter of a "*" subscription: one shared function, not a closure per pull. */
+const ACCEPT_ALL = (): boolean => true;
 
 /** PullMessageProcessor: store status -> response code. */
 function responseCode(r: GetResult, requestOffset: number): number {

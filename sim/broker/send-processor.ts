@@ -68,11 +68,12 @@ export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Respo
     reply({ code: ResponseCode.SYSTEM_ERROR, remark: `request queueId[${req.queueId}] is illegal` });
     return;
   }
-  const put = retryOrDlq(ctx, req, {
+  const inner: PutRequest = {
     topic: req.topic, queueId: req.queueId, tags: req.tags, keys: req.keys, msgId: req.msgId, bornUs: req.bornUs,
     bodySize: req.bodySize, producerGroup: req.producerGroup, reconsumeTimes: req.reconsumeTimes,
-    ...(req.props ? { props: req.props } : {}),
-  });
+  };
+  if (req.props) inner.props = req.props; // last key, as a spread would put it, without a spread per message
+  const put = retryOrDlq(ctx, req, inner);
   ctx.store.putMessage(put, (status, r) => {
     const code = status === "OS_PAGE_CACHE_BUSY" && ctx.profile === "4.9" ? ResponseCode.SYSTEM_ERROR : PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
     if (r) ctx.stored(put, r);

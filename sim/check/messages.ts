@@ -46,7 +46,7 @@ import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js
 import { DelayedMessages } from "./msg-delayed.js";
 import { MessageIds } from "./msg-ids.js";
 import { QueueState } from "./msg-queue.js";
-import { OrderTracker, queueKey } from "./msg-order.js";
+import { OrderTracker, QueueKeys } from "./msg-order.js";
 import { type RecoveryRow, SendAvailability } from "./msg-outage.js";
 
 export type { Subscription, GroupSummary } from "./msg-groups.js";
@@ -115,6 +115,7 @@ export class MessageChecker {
   private readonly delayed = new DelayedMessages();
   private readonly brokerNameOf = new Map<string, string>(); // broker node -> brokerName
   private readonly order = new OrderTracker();
+  private readonly queueKeys = new QueueKeys();
   private readonly avail = new SendAvailability();
   private readonly latency = new LatencyHistogram();
   private readonly sendFailures = new Map<string, number>();
@@ -234,14 +235,14 @@ export class MessageChecker {
       if (e.attempts > 1) this.ids.remember(e.msgId, flight, null);
       return;
     }
-    if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk: queueKey(e.topic, e.brokerName, e.queueId), offset: e.queueOffset });
+    if (e.attempts > 1) this.ids.remember(e.msgId, flight, { qk: this.queueKeys.of(e.topic, e.brokerName, e.queueId), offset: e.queueOffset });
     this.ackAt(e.topic, e.brokerName, e.queueId, e.queueOffset, e.msgId, tag, flight);
   }
 
   /** An acknowledged message is at this position: groups expect it there. */
   private ackAt(topic: string, brokerName: string, queueId: number, offset: number, msgId: string, tag: string | undefined,
     flight: ReturnType<MessageIds["land"]>): void {
-    const qk = queueKey(topic, brokerName, queueId);
+    const qk = this.queueKeys.of(topic, brokerName, queueId);
     const gen = this.queue(qk).ack(offset, msgId, tag);
     if (gen === "repeat") return;
     for (const g of this.byTopic.get(topic) ?? []) {
@@ -268,7 +269,7 @@ export class MessageChecker {
     if (e.reconsumeTimes > 0 || e.topic.startsWith("%RETRY%")) { g.redelivered++; return; }
     // Its offset may already be covered as "rejected by the filter": not a duplicate, a filter bug.
     if (e.tags !== undefined && g.filters.has(e.topic) && !g.accepts(e.topic, e.tags)) { g.filterViolations++; return; }
-    const qk = queueKey(e.topic, e.brokerName, e.queueId);
+    const qk = this.queueKeys.of(e.topic, e.brokerName, e.queueId);
     const unitKey = g.unitKey(e.node);
     if (this.order.onConsume(g.name, e.node, qk, e.queueOffset)) g.orderViolations++;
     const v = this.ids.onConsume(e.msgId, g.name, unitKey, qk, e.queueOffset);

@@ -24,13 +24,32 @@ export function queueKey(topic: string, brokerName: string, queueId: number): st
   return `${topic}\t${brokerName}\t${queueId}`;
 }
 
+/**
+ * queueKey, memoised per (topic, broker, queue): the checker needs the key for
+ * every send result and every delivery, and building then hashing a fresh
+ * string each time was a visible share of a run's CPU.
+ */
+export class QueueKeys {
+  private readonly byTopic = new Map<string, Map<string, string[]>>();
+
+  of(topic: string, brokerName: string, queueId: number): string {
+    let byBroker = this.byTopic.get(topic);
+    if (!byBroker) this.byTopic.set(topic, (byBroker = new Map()));
+    let keys = byBroker.get(brokerName);
+    if (!keys) byBroker.set(brokerName, (keys = []));
+    return (keys[queueId] ??= queueKey(topic, brokerName, queueId));
+  }
+}
+
 export class OrderTracker {
-  private readonly nodes = new Map<string, NodeState>(); // "group\tnode"
+  // group -> node -> state; nested rather than keyed "group\tnode" so that the
+  // per-delivery lookup builds no string.
+  private readonly nodes = new Map<string, Map<string, NodeState>>();
 
   /** Number of (group, node, queue) references held: bounded by nodes × queues. */
   get size(): number {
     let n = 0;
-    for (const s of this.nodes.values()) n += s.last.size;
+    for (const byNode of this.nodes.values()) for (const s of byNode.values()) n += s.last.size;
     return n;
   }
 
@@ -52,9 +71,10 @@ export class OrderTracker {
   }
 
   private state(group: string, node: string): NodeState {
-    const key = `${group}\t${node}`;
-    let s = this.nodes.get(key);
-    if (!s) this.nodes.set(key, (s = { owned: new Map(), last: new Map() }));
+    let byNode = this.nodes.get(group);
+    if (!byNode) this.nodes.set(group, (byNode = new Map()));
+    let s = byNode.get(node);
+    if (!s) byNode.set(node, (s = { owned: new Map(), last: new Map() }));
     return s;
   }
 }

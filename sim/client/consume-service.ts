@@ -9,13 +9,13 @@ import type { Node } from "../core/node.js";
 import type { StoredMessage } from "../broker/store-port.js";
 import type { ProcessQueue } from "./process-queue.js";
 
-interface Work { pq: ProcessQueue; msg: StoredMessage }
-
 export type ConsumeDone = (pq: ProcessQueue, msg: StoredMessage, ok: boolean, release: () => void) => void;
 
 export class ConsumeService {
   private busy = 0;
-  private readonly queue: Work[] = [];
+  // Waiting requests as two parallel queues (no object per message), consumed from `head`.
+  private readonly queuePq: ProcessQueue[] = [];
+  private readonly queueMsg: StoredMessage[] = [];
   private head = 0;
 
   constructor(private readonly node: Node, private readonly threads: number,
@@ -26,7 +26,7 @@ export class ConsumeService {
               private readonly onDone: ConsumeDone) {}
 
   submit(pq: ProcessQueue, msgs: StoredMessage[]): void {
-    for (const msg of msgs) this.queue.push({ pq, msg });
+    for (const msg of msgs) { this.queuePq.push(pq); this.queueMsg.push(msg); }
     this.drain();
   }
 
@@ -41,13 +41,15 @@ export class ConsumeService {
   };
 
   private drain(): void {
-    while (this.busy < this.threads && this.head < this.queue.length) {
-      const w = this.queue[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
-      if (w.pq.dropped) continue; // the queue was rebalanced away: RocketMQ skips it too
+    const pqs = this.queuePq, msgs = this.queueMsg;
+    while (this.busy < this.threads && this.head < pqs.length) {
+      const pq = pqs[this.head], msg = msgs[this.head];
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > pqs.length) { pqs.splice(0, this.head); msgs.splice(0, this.head); this.head = 0; }
+      if (pq.dropped) continue; // the queue was rebalanced away: RocketMQ skips it too
       this.busy++;
-      this.onStart(w.pq, w.msg);
-      this.node.after(this.consumeTimeUs(), () => this.onDone(w.pq, w.msg, this.listen(w.msg), this.release));
+      this.onStart(pq, msg);
+      this.node.after(this.consumeTimeUs(), () => this.onDone(pq, msg, this.listen(msg), this.release));
     }
   }
 }

@@ -52,6 +52,7 @@ export class MQClient {
   remoting!: RemotingClient;
   private picker!: NameServerPicker;
   private readonly executor = new SerialExecutor();
+  private readonly settingCache = new Map<string, number>();
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ClientSpec) {
     const rng = env.streams.get(`client-id/${node.name}`);
@@ -63,7 +64,14 @@ export class MQClient {
 
   /** A client setting: the group's override, else the scenario's resolved value. */
   setting(key: string): number {
-    return (this.spec.config?.[key] as number | undefined) ?? num(this.env.settings, "client", key);
+    // Memoised: settings are fixed once the scenario is loaded, and sends and pulls
+    // ask several per message.
+    let v = this.settingCache.get(key);
+    if (v === undefined) {
+      v = (this.spec.config?.[key] as number | undefined) ?? num(this.env.settings, "client", key);
+      this.settingCache.set(key, v);
+    }
+    return v;
   }
 
   flag(key: string): boolean {

@@ -48,10 +48,14 @@ export function subscribeQueues(topic: string, route: TopicRouteData): { topic: 
 /** MQClientInstance#findBrokerAddressInSubscribe(brokerName, brokerId, onlyThisBroker = false) over every cached route. */
 export function findBrokerAddressInSubscribe(routes: Map<string, TopicRouteData>, brokerName: string, brokerId: number):
   { addr: string; brokerId: number } | null {
+  // Plain loops, no closure or id list per call: every pull asks this.
   for (const route of routes.values()) {
-    const addrs = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs;
+    let addrs: (typeof route.brokerDatas)[number]["brokerAddrs"] | undefined;
+    for (const b of route.brokerDatas) if (b.brokerName === brokerName) { addrs = b.brokerAddrs; break; }
     if (!addrs) continue;
-    for (const id of brokerId === 0 ? [0] : [brokerId, brokerId + 1]) if (addrs[id] !== undefined) return { addr: addrs[id], brokerId: id };
+    // The asked id; for a slave id also brokerId + 1 (MQClientInstance#findBrokerAddressInSubscribe).
+    if (addrs[brokerId] !== undefined) return { addr: addrs[brokerId], brokerId };
+    if (brokerId !== 0 && addrs[brokerId + 1] !== undefined) return { addr: addrs[brokerId + 1], brokerId: brokerId + 1 };
     const ids = Object.keys(addrs); // HashMap<Long, String> iterates small ids in ascending order
     if (ids.length) return { addr: addrs[ids[0]], brokerId: Number(ids[0]) };
   }

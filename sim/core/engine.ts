@@ -16,6 +16,15 @@
 export type Callback = () => void;
 export type TimerId = number;
 
+/**
+ * Vets an owned timer when it fires (a node checks the incarnation, `tag`, the
+ * timer was armed in). The engine keeps owner and tag per slot, so callers need
+ * no wrapping closure per timer: most of a run's timers are a node's.
+ */
+export interface TimerOwner {
+  fireOwned(fn: Callback, tag: number): void;
+}
+
 /** How a periodic timer re-arms (Java's ScheduledExecutorService semantics). */
 export type PeriodMode = "rate" | "delay";
 
@@ -57,6 +66,8 @@ export class Engine {
   private state = new Uint8Array(0);
   private gen = new Int32Array(0);
   private fns: (Callback | null)[] = [];
+  private owners: (TimerOwner | null)[] = [];
+  private tags = new Int32Array(0);
   private freeSlots: number[] = [];
   private firing = -1; // slot whose callback is running
   private dead = 0; // cancelled entries still in the heap
@@ -89,6 +100,15 @@ export class Engine {
   /** Run `fn` after `delayUs` microseconds. */
   after(delayUs: number, fn: Callback): TimerId {
     return this.at(this._nowUs + Math.max(0, delayUs), fn);
+  }
+
+  /** `after`, but firing calls `owner.fireOwned(fn, tag)` instead of `fn()`. */
+  afterOwned(delayUs: number, fn: Callback, owner: TimerOwner, tag: number): TimerId {
+    const slot = this.alloc(fn, 0, false);
+    this.owners[slot] = owner;
+    this.tags[slot] = tag;
+    this.push(slot, Math.max(Math.round(this._nowUs + Math.max(0, delayUs)), this._nowUs));
+    return this.idOf(slot);
   }
 
   /**
@@ -168,7 +188,9 @@ export class Engine {
       this.firing = slot;
       const fn = this.fns[slot]!;
       const p = this.period[slot];
-      fn();
+      const owner = this.owners[slot];
+      if (owner === null) fn();
+      else owner.fireOwned(fn, this.tags[slot]);
       this.firing = -1;
       // The callback may have cancelled or held its own timer.
       const st = this.state[slot];
@@ -205,6 +227,7 @@ export class Engine {
     if (this.freeSlots.length === 0) this.grow(this.cap * 2);
     const slot = this.freeSlots.pop()!;
     this.fns[slot] = fn;
+    this.owners[slot] = null;
     this.period[slot] = periodUs;
     this.rate[slot] = rate ? 1 : 0;
     this.state[slot] = ARMED;
@@ -213,6 +236,7 @@ export class Engine {
 
   private free(slot: number): void {
     this.fns[slot] = null;
+    this.owners[slot] = null;
     this.state[slot] = FREE;
     this.gen[slot] = (this.gen[slot] + 1) & 0x3fffffff;
     this.freeSlots.push(slot);
@@ -239,6 +263,7 @@ export class Engine {
     const r = new Uint8Array(newCap); r.set(this.rate); this.rate = r;
     const s = new Uint8Array(newCap); s.set(this.state); this.state = s;
     const g = new Int32Array(newCap); g.set(this.gen); this.gen = g;
+    const tg = new Int32Array(newCap); tg.set(this.tags); this.tags = tg;
     for (let i = newCap - 1; i >= old; i--) this.freeSlots.push(i);
     this.cap = newCap;
   }

@@ -8,7 +8,7 @@
 // - start/restart: a fresh process (new incarnation, empty state).
 // A process's timers belong to its incarnation: when it dies they never fire.
 
-import type { Engine, PeriodMode, TimerId } from "./engine.js";
+import type { Callback, Engine, PeriodMode, TimerId, TimerOwner } from "./engine.js";
 
 export type NodeStatus = "up" | "paused" | "crashed" | "off" | "stopped";
 
@@ -17,7 +17,7 @@ export interface Process {
   start(): void;
 }
 
-export class Node<P extends Process = Process> {
+export class Node<P extends Process = Process> implements TimerOwner {
   hostOn = true;
   process: P | null = null;
   paused = false;
@@ -83,8 +83,13 @@ export class Node<P extends Process = Process> {
   // ---- process timers: die with the incarnation, wait while paused -------
 
   after(delayUs: number, fn: () => void): TimerId {
-    const inc = this.incarnation;
-    return this.engine.after(delayUs, () => this.fire(inc, fn, 0));
+    // The engine hands the timer back to fireOwned with its incarnation: no wrapping closure.
+    return this.engine.afterOwned(delayUs, fn, this, this.incarnation);
+  }
+
+  /** An owned timer (see `after`) fires. */
+  fireOwned(fn: Callback, inc: number): void {
+    this.fire(inc, fn, 0);
   }
 
   every(periodUs: number, fn: () => void, initialDelayUs: number, mode: PeriodMode): TimerId {

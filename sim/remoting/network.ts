@@ -40,6 +40,7 @@ export class Network {
 
   /** Can a segment from `from` reach `to` right now? */
   reachable(from: string, to: string): boolean {
+    if (this.groupOf.size === 0) return true; // no partition (the usual case): skip two lookups per segment
     const a = this.groupOf.get(from), b = this.groupOf.get(to);
     if (a === undefined || b === undefined || a === b) return true;
     if (this.oneWay) return a !== 0; // only the first group's outbound traffic is cut

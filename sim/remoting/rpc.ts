@@ -68,6 +68,10 @@ export class RemotingClient {
 
   /** invokeSync/invokeAsync: the budget `timeoutUs` covers connecting too. */
   invoke(addr: string, req: Request, timeoutUs: number, cb: RpcCallback): void {
+    // The usual case, an open channel: what getChannel would do at once, without
+    // a callback closure per request (no time passes, so the budget is whole).
+    const open = this.table.get(addr)?.ch;
+    if (open && open.open[0] && timeoutUs >= 0) { this.invokeOn(open, req, timeoutUs, cb); return; }
     const start = this.node.engine.nowUs;
     this.getChannel(addr, (ch) => {
       if (!ch) { cb("connect"); return; }

@@ -12,6 +12,8 @@
 // - storedSize: the CommitLog record size (CommitLog#calMsgLength, 4.9.8 and 5.x),
 //   with an estimate of the properties string the broker stores.
 
+import { hex32 } from "../core/hex.js";
+
 /** Java String.hashCode (UTF-16 code units, 32-bit overflow). */
 export function javaStringHashCode(s: string): number {
   let h = 0;
@@ -48,14 +50,11 @@ export function packMsgId(id: string, out: Int32Array, at: number): boolean {
   return bad >= 0;
 }
 
-const HEX16: string[] = [];
-for (let i = 0; i < 65536; i++) HEX16.push(i.toString(16).toUpperCase().padStart(4, "0"));
 
 /** The 32-hex-digit string of four packed words. */
 export function unpackMsgId(words: Int32Array, at: number): string {
   const a = words[at], b = words[at + 1], c = words[at + 2], d = words[at + 3];
-  return HEX16[a >>> 16] + HEX16[a & 0xffff] + HEX16[b >>> 16] + HEX16[b & 0xffff]
-    + HEX16[c >>> 16] + HEX16[c & 0xffff] + HEX16[d >>> 16] + HEX16[d & 0xffff];
+  return hex32(a) + hex32(b) + hex32(c) + hex32(d);
 }
 
 /** Fixed part of a CommitLog record, IPv4 hosts (CommitLog#calMsgLength): 91 bytes. */
