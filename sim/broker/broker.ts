@@ -38,10 +38,10 @@ import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
-import { GET_ALL_CONSUMER_OFFSET, GET_ALL_DELAY_OFFSET, GET_ALL_TOPIC_CONFIG, SlaveSync } from "./slave-sync.js";
-import { DELAY_OFFSET_KEY } from "./schedule-service.js";
+import { SlaveSync } from "./slave-sync.js";
 import { RetryService } from "./retry-service.js";
-import { RebalanceLockManager, type LockedQueue } from "./rebalance-lock.js";
+import { RebalanceLockManager } from "./rebalance-lock.js";
+import { processManage, type ManageContext } from "./manage-processors.js";
 import type { SendBackRequest } from "./send-back-processor.js";
 import { DLedgerCommitLog } from "./dledger-commitlog.js";
 import type { StorePort } from "./store-port.js";
@@ -81,6 +81,7 @@ export class Broker implements Process {
   private sendCtx!: SendContext;
   private retry!: RetryService;
   private readonly locks = new RebalanceLockManager();
+  private manage!: ManageContext;
   /** From the last registration answer (slaves): where the master is. */
   masterAddr: string | null = null;
   /** brokerId, role and promotion epoch: the spec's, or what a promotion saved on disk. */
@@ -167,6 +168,11 @@ export class Broker implements Process {
     this.retry = new RetryService({ node: this.node, store: this.store, put: this.sendCtx.store, topics: this.topics,
       topicCreated: () => this.topicsChanged(), emit: (e) => this.env.tracer.emit(e), stored: this.sendCtx.stored });
     if (this.conf.brokerId === 0) this.retry.roleChanged(true);
+    this.manage = {
+      now: () => this.env.engine.nowUs, disk: this.node.disk, store: this.store, consumers: this.consumers, offsets: this.offsets,
+      locks: this.locks, retry: this.retry, topics: () => [...this.topics.values()], dataVersion: () => this.dataVersion,
+      commitOffset: (g, t, q, o) => this.commitOffset(g, t, q, o),
+    };
     this.registerBrokerAll();
     const periodUs = Math.max(10_000_000, Math.min(this.setting("registerNameServerPeriod"), 60_000_000));
     this.node.every(periodUs, () => this.registerBrokerAll(), REGISTER_FIRST_DELAY_US, "rate");
@@ -349,7 +355,6 @@ export class Broker implements Process {
   }
 
   private handle(ch: Channel, req: Request, reply: (r: Response) => void): void {
-    const now = this.env.engine.nowUs;
     switch (req.code) {
       case RequestCode.SEND_MESSAGE:
       case RequestCode.SEND_MESSAGE_V2:
@@ -358,72 +363,17 @@ export class Broker implements Process {
       case RequestCode.PULL_MESSAGE:
         this.pull.process(req as unknown as PullRequest, reply);
         return;
-      case RequestCode.HEART_BEAT:
-        if (req.kind === "consumer") {
-          this.retry.onConsumerHeartbeat(req.group as string);
-          this.consumers.register(req.group as string, req.clientId as string, ch, String(req.subscription ?? "*"),
-            req.messageModel === "BROADCASTING", now);
-        }
-        reply({ code: ResponseCode.SUCCESS });
-        return;
-      case RequestCode.LOCK_BATCH_MQ: // AdminBrokerProcessor#lockBatchMQ
-        reply({ code: ResponseCode.SUCCESS, lockOKMQSet: this.locks.tryLockBatch(req.consumerGroup as string, req.mqSet as LockedQueue[], req.clientId as string, now) });
-        return;
-      case RequestCode.UNLOCK_BATCH_MQ: // AdminBrokerProcessor#unlockBatchMQ
-        this.locks.unlockBatch(req.consumerGroup as string, req.mqSet as LockedQueue[], req.clientId as string);
-        reply({ code: ResponseCode.SUCCESS });
-        return;
       case RequestCode.CONSUMER_SEND_MSG_BACK:
         this.retry.sendBack(req as unknown as SendBackRequest, reply);
-        return;
-      case RequestCode.UNREGISTER_CLIENT:
-        if (req.kind === "consumer") this.consumers.unregister(req.group as string, req.clientId as string);
-        reply({ code: ResponseCode.SUCCESS });
-        return;
-      case RequestCode.GET_CONSUMER_LIST_BY_GROUP:
-        reply({ code: ResponseCode.SUCCESS, consumerIdList: this.consumers.clientIds(req.group as string) });
-        return;
-      case RequestCode.QUERY_CONSUMER_OFFSET:
-        reply(this.queryConsumerOffset(req));
-        return;
-      case RequestCode.UPDATE_CONSUMER_OFFSET:
-        this.commitOffset(req.group as string, req.topic as string, req.queueId as number, req.commitOffset as number);
-        reply({ code: ResponseCode.SUCCESS });
         return;
       case ControllerRequestCode.NOTIFY_BROKER_ROLE_CHANGED: { // AdminBrokerProcessor#notifyBrokerRoleChanged
         const r = this.controller?.handleRequest(req) ?? null;
         reply(r ?? { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
         return;
       }
-      case GET_ALL_TOPIC_CONFIG: // AdminBrokerProcessor#getAllTopicConfig (for a slave's sync)
-        reply({ code: ResponseCode.SUCCESS, topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion } });
-        return;
-      case GET_ALL_DELAY_OFFSET: { // AdminBrokerProcessor#getAllDelayOffset: the persisted file
-        const saved = this.node.disk.get(DELAY_OFFSET_KEY) as number[] | undefined;
-        reply(saved ? { code: ResponseCode.SUCCESS, delayOffset: [...saved] } : { code: ResponseCode.SYSTEM_ERROR, remark: "No delay offset in this broker" });
-        return;
-      }
-      case GET_ALL_CONSUMER_OFFSET: // AdminBrokerProcessor#getAllConsumerOffset
-        reply({ code: ResponseCode.SUCCESS, offsets: this.offsets.snapshot() });
-        return;
       default:
-        reply({ code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
+        if (!processManage(this.manage, ch, req, reply)) reply({ code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
     }
-  }
-
-  /**
-   * ConsumerManageProcessor#queryConsumerOffset: the stored offset; with none, 0
-   * when the queue still starts at 0 (a young topic), else QUERY_NOT_FOUND.
-   * The answer also carries the queue's max offset (GET_MAX_OFFSET in RocketMQ,
-   * a second round trip we fold into this one).
-   */
-  private queryConsumerOffset(req: Request): Response {
-    const topic = req.topic as string, queueId = req.queueId as number;
-    const maxOffset = this.store.getMaxOffsetInQueue(topic, queueId);
-    const stored = this.offsets.query(req.group as string, topic, queueId);
-    if (stored !== undefined) return { code: ResponseCode.SUCCESS, offset: stored, maxOffset };
-    if (this.store.getMinOffsetInQueue(topic, queueId) <= 0) return { code: ResponseCode.SUCCESS, offset: 0, maxOffset };
-    return { code: ResponseCode.QUERY_NOT_FOUND, maxOffset };
   }
 
   private registerBrokerAll(): void {
