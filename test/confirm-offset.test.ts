@@ -142,3 +142,53 @@ describe("confirmOffset (5.3 controller mode)", () => {
     expect(w.readable(w.ms())).toBe(1);
   });
 });
+
+describe("confirmOffset in the store (controller mode)", () => {
+  function store() {
+    const engine = new Engine();
+    const streams = new RandomStreams(7);
+    let s!: MessageStore;
+    const node = new Node(engine, "b", "10.0.0.1", (n) => {
+      s = new MessageStore(n, { streams, profile: "5.3", controllerMode: true });
+      return { start: () => s.start() };
+    });
+    node.start();
+    const put = () => s.putMessage({ topic: "T", queueId: 0, tags: "A", msgId: "ID", bornUs: 0, bodySize: 100 }, () => {});
+    return { engine, node, get s() { return s; }, put };
+  }
+
+  it("with no HA service the stored confirmOffset bounds the dispatch, whole records only", () => {
+    const w = store();
+    w.put(); w.put(); w.put();
+    w.engine.run({ untilUs: 10 * MS });
+    expect(w.s.getMaxOffsetInQueue("T", 0)).toBe(0); // -1: nothing confirmed
+    expect(w.s.getMessage("T", 0, 0, 1).messages.length).toBe(0); // nothing dispatched: nothing to read
+    w.s.setConfirmOffset(w.s.maxPhyOffset / 3 * 2 - 1); // inside the second record
+    w.engine.run({ untilUs: 20 * MS });
+    expect(w.s.getMaxOffsetInQueue("T", 0)).toBe(1);
+    w.s.setConfirmOffset(w.s.maxPhyOffset / 3 * 2); // the second record's end
+    w.engine.run({ untilUs: 30 * MS });
+    expect(w.s.getMaxOffsetInQueue("T", 0)).toBe(2);
+  });
+
+  it("a restarted store recovers only up to the confirmOffset kept with the log (CommitLog#recoverNormally)", () => {
+    const w = store();
+    w.put(); w.put(); w.put();
+    w.s.setConfirmOffset(w.s.maxPhyOffset / 3);
+    w.node.kill("crash"); // before any dispatch pass
+    w.engine.run({ untilUs: 10 * MS });
+    w.node.start();
+    expect(w.s.getMaxOffsetInQueue("T", 0)).toBe(1);
+    expect(w.s.storedConfirmOffset).toBe(w.s.maxPhyOffset / 3);
+  });
+
+  it("a truncation below the confirmOffset lowers it (CommitLog#truncateDirtyFiles)", () => {
+    const w = store();
+    w.put(); w.put();
+    const end = w.s.maxPhyOffset;
+    w.s.setConfirmOffset(end);
+    w.engine.run({ untilUs: 10 * MS });
+    w.s.truncateFiles(end / 2);
+    expect(w.s.storedConfirmOffset).toBe(end / 2);
+  });
+});
