@@ -311,6 +311,8 @@ export class Broker implements Process {
       reportBrokerId: () => this.controller?.controllerBrokerId ?? null,
       epochs: this.epochs, allAckInSyncStateSet: this.flag("allAckInSyncStateSet"),
       syncStateSet: () => this.controller?.syncStateSet() ?? [],
+      localSyncStateSet: () => this.controller?.localSyncStateSet() ?? [],
+      selfBrokerId: () => this.controller?.controllerBrokerId ?? null,
     };
   }
 

@@ -100,6 +100,9 @@ export class Replication {
       this.ha.destroyConnections();
       this.client?.shutdown("promoted");
       this.client = null;
+      // changeToMaster: truncateInvalidMsg cuts nothing here (every held record is whole), then
+      // setConfirmOffset(computeConfirmOffset()) without connections (changeToMasterWhenLastRoleIsMaster does neither).
+      this.ha.confirm?.update();
     }
     if (epochs.lastEpoch() >= masterEpoch) epochs.truncateSuffixByEpoch(masterEpoch);
     epochs.append({ epoch: masterEpoch, startOffset: this.store.maxPhyOffset });

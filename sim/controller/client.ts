@@ -109,6 +109,8 @@ export class ControllerClient {
   get epoch(): number { return this.masterEpoch; }
   /** The SyncStateSet as the master sees it (confirmed ∪ proposed while a change is in flight). */
   syncStateSet(): number[] { return this.tracker.syncStateSet(); }
+  /** getLocalSyncStateSet: the confirmed set alone. */
+  localSyncStateSet(): number[] { return this.tracker.localSyncStateSet(); }
   /** AutoSwitchHAService#inSyncReplicasNums; writes need >= minInSyncReplicas (else IN_SYNC_REPLICAS_NOT_ENOUGH). */
   inSyncReplicasCount(): number { return this.tracker.inSyncReplicasCount(); }
   hasEnoughInSyncReplicas(): boolean { return this.inSyncReplicasCount() >= this.config.minInSyncReplicas; }

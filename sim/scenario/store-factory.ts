@@ -22,6 +22,7 @@ export function makeStoreFor(scn: Scenario): StoreFactory {
       // behind the head, data is cold (smaller batches, "consume slowly" suggestion).
       hotBytes: Math.floor((get("totalPhysicalMemorySize") as number) * (get("accessMessageInMemoryMaxRatio") as number) / 100),
       clusterName: group.cluster,
+      controllerMode: group.failover === "controller",
     });
   };
 }

@@ -36,6 +36,12 @@ export class CommitLog {
   baseIdx = 0;
   /** Physical offset of the first record ever appended (> 0 on a slave that started mid-log). */
   origin = 0;
+  /**
+   * failover: controller: CommitLog.confirmOffset (-1 until first set). Kept with the log, as
+   * RocketMQ keeps it in the StoreCheckpoint (confirmPhyOffset) and reloads it on restart;
+   * the checkpoint's own flush timing is not modelled.
+   */
+  confirmOffset = -1;
   private chunkBase = 0;
   private chunks: (LogChunk | null)[] = [];
 
@@ -125,6 +131,7 @@ export class CommitLog {
       this.count = idx;
     }
     this.writePos = Math.min(this.writePos, pos);
+    if (this.confirmOffset > this.writePos) this.confirmOffset = this.writePos; // CommitLog#truncateDirtyFiles
     if (this.dispatched > this.count) this.dispatched = this.count;
     if (this.flushedIdx > this.count) this.flushedIdx = this.count;
     this.chunks.length = Math.max(0, ((this.count + MASK) >>> BITS) - this.chunkBase);

@@ -65,6 +65,12 @@ export interface MessageStoreOptions extends Partial<ReadLimits> {
   packMsgIds?: boolean;
   /** Slaves correct a pull's next offset only with this (nextOffsetCorrection). Default false. */
   offsetCheckInSlave?: boolean;
+  /**
+   * failover: controller (BrokerConfig.enableControllerMode): dispatch stops at the confirmOffset
+   * (see confirmOffset below), in recovery too (CommitLog#recoverNormally/Abnormally only
+   * dispatch records ending at or below it). Default false.
+   */
+  controllerMode?: boolean;
 }
 
 export class MessageStore {
@@ -75,6 +81,11 @@ export class MessageStore {
   replica: ReplicaWaiter | null = null;
   /** HA: the lowest physical offset a connected slave still needs (retention keeps it). */
   replicaFloor: (() => number | undefined) | null = null;
+  /**
+   * failover: controller: CommitLog#getConfirmOffset as the HA service computes it (ha-service.ts);
+   * until it is set, the stored confirmOffset (a restarted broker's recovery). Unused otherwise.
+   */
+  confirmOffsetFn: (() => number) | null = null;
   private readonly flush: FlushService;
   private readonly reput: ReputService;
   private readonly limits: ReadLimits;
@@ -109,7 +120,10 @@ export class MessageStore {
       syncFlushTimeoutUs: opts.syncFlushTimeoutUs ?? 5_000_000,
       skipFlushWhenDiskFull: (opts.profile ?? "4.9") === "5.3",
     });
-    this.reput = new ReputService(node, this.files, opts.reputDelayUs ?? 1000);
+    // Reput end (ReputMessageService#getReputEndOffset): the max offset, or in controller mode the confirmOffset.
+    const log = this.files.log;
+    const reputEnd = opts.controllerMode === true ? () => this.confirmOffsetFn?.() ?? log.confirmOffset : () => log.writePos;
+    this.reput = new ReputService(node, this.files, opts.reputDelayUs ?? 1000, reputEnd);
     this.limits = {
       maxTransferCountOnMessageInMemory: opts.maxTransferCountOnMessageInMemory ?? 32,
       maxTransferBytesOnMessageInMemory: opts.maxTransferBytesOnMessageInMemory ?? 256 * 1024,
@@ -263,6 +277,16 @@ export class MessageStore {
   get maxPhyOffset(): number { return this.files.log.writePos; }
   get minPhyOffset(): number { return this.files.log.minPhyOffset; }
   get flushedPhyOffset(): number { return this.files.log.flushedPos; }
+
+  /** failover: controller: the stored confirmOffset (CommitLog#getConfirmOffsetDirectly's field). */
+  get storedConfirmOffset(): number { return this.files.log.confirmOffset; }
+
+  /** failover: controller: CommitLog#setConfirmOffset; a grown one lets the reput go on (Java polls every 1 ms). */
+  setConfirmOffset(phy: number): void {
+    const log = this.files.log;
+    log.confirmOffset = phy;
+    if (log.dispatched < log.count) this.reput.kick();
+  }
 
   /** Master: records from `phy` on, at least one and up to `maxBytes`; null if `phy` is not held. */
   readCommitLog(phy: number, maxBytes: number): StoredMessage[] | null {

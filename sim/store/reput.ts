@@ -14,6 +14,9 @@
 // append; under load a pass per millisecond carries a batch. 4.9.8 and 5.x dispatch
 // data the page cache holds whether or not it is flushed (reput end = max offset
 // outside controller/DLedger mode).
+// failover: controller (5.3 ReputMessageService#getReputEndOffset): a pass stops at the
+// CommitLog's confirmOffset (readUnCommitted = false), whole records only (doReput: a record
+// ending past it waits). `endOffset` gives that end; the owner kicks a pass when it grows.
 
 import type { Node } from "../core/node.js";
 import type { StoreFiles } from "./store-files.js";
@@ -23,7 +26,8 @@ export class ReputService {
   private armed = false;
   readonly listeners: ArriveListener[] = [];
 
-  constructor(private readonly node: Node, private readonly files: StoreFiles, private readonly delayUs = 1000) {}
+  constructor(private readonly node: Node, private readonly files: StoreFiles, private readonly delayUs = 1000,
+    private readonly endOffset: () => number = () => files.log.writePos) {}
 
   /** Something was appended: make sure a pass is coming. */
   kick(): void {
@@ -41,7 +45,7 @@ export class ReputService {
   dispatchAll(notify: boolean): void {
     const log = this.files.log, byId = this.files.cqs.byId, index = this.files.index;
     const ls = this.listeners, nl = notify ? ls.length : 0;
-    const end = log.count;
+    const end = this.endIndex();
     for (let idx = log.dispatched; idx < end; idx++) {
       const cq = byId[log.cqAt(idx)];
       const qoff = cq.maxOffset++;
@@ -54,6 +58,15 @@ export class ReputService {
         for (let j = 0; j < nl; j++) ls[j](cq.topic, cq.queueId, qoff + 1, tagsCode);
       }
     }
-    log.dispatched = end;
+    if (end > log.dispatched) log.dispatched = end;
+  }
+
+  /** Message index the pass stops before: every record ending at or below the reput end offset. */
+  private endIndex(): number {
+    const log = this.files.log, endPhy = this.endOffset();
+    if (endPhy >= log.writePos) return log.count;
+    let k = log.indexAtOrAfter(endPhy); // the first record starting at or after endPhy
+    if (k >= log.count || log.phyAt(k) !== endPhy) k--; // record k-1 then spans endPhy: not whole
+    return Math.max(k, log.dispatched);
   }
 }

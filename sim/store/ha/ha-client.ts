@@ -144,6 +144,8 @@ export class HAClient {
     for (const m of t.msgs) {
       if (!this.store.appendReplicated(m)) { this.closeMaster("diverged", true); return; }
     }
+    // failover: controller: what the slave's consumers may read (AutoSwitchHAClient: min(header confirmOffset, max)).
+    if (t.confirmOffset !== undefined) this.store.setConfirmOffset(Math.min(t.confirmOffset, this.store.maxPhyOffset));
     this.reportPlus();
   }
 

@@ -37,6 +37,8 @@ const BATCHES_PER_TURN = 16;
 
 export interface ConnectionOwner {
   notifyTransferSome(offset: number): void;
+  /** failover: controller: the ack may move the confirmOffset. */
+  onSlaveAck(c: HAConnection): void;
   removeConnection(c: HAConnection): void;
 }
 
@@ -99,6 +101,7 @@ export class HAConnection {
     const first = this.slaveRequestOffset < 0;
     if (first) this.slaveRequestOffset = offset;
     else if (this.opts.profile === "4.9" && offset > this.store.maxPhyOffset) { this.close("ahead-of-master"); return; }
+    if (this.opts.epochs) this.owner.onSlaveAck(this);
     this.owner.notifyTransferSome(offset);
     this.traceAck(first);
     if (first) this.pump(); // the write side polls for the request offset every 10 ms
@@ -165,7 +168,9 @@ export class HAConnection {
     this.lastWriteUs = this.now;
     const at = this.opts.epochs?.entryAt(offset);
     const epoch = at ? { epoch: at.entry.epoch, epochStart: at.entry.startOffset } : {};
-    return this.host.transport.send(this.ch, 1, { ha: "transfer", offset, msgs, seq: this.seq++, ...epoch } satisfies HaFrame);
+    // failover: controller: the header's additional info is the master's confirmOffset (buildTransferHeaderBuffer).
+    const confirm = this.opts.epochs && this.store.confirmOffsetFn ? { confirmOffset: this.store.confirmOffsetFn() } : {};
+    return this.host.transport.send(this.ch, 1, { ha: "transfer", offset, msgs, seq: this.seq++, ...epoch, ...confirm } satisfies HaFrame);
   }
 
   // ---- closing ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 import type { Channel } from "../../remoting/channel.js";
 import type { ReplicaWaiter } from "../replication.js";
 import type { PutStatus } from "../types.js";
+import { ConfirmOffset } from "./confirm-offset.js";
 import { GroupTransfer } from "./group-transfer.js";
 import { HAConnection } from "./ha-connection.js";
 import type { HaHost, HaOptions, HaStore } from "./types.js";
@@ -37,9 +38,12 @@ export class HAService implements ReplicaWaiter {
   readonly connections: HAConnection[] = [];
   push2SlaveMaxOffset = 0;
   private readonly transfer: GroupTransfer;
+  /** failover: controller: what consumers may read (confirm-offset.ts); null otherwise. */
+  readonly confirm: ConfirmOffset | null;
 
   constructor(private readonly host: HaHost, private readonly store: HaStore, private readonly opts: HaOptions) {
     this.transfer = new GroupTransfer(host.node, (next, acks) => this.transferOK(next, acks));
+    this.confirm = opts.epochs ? new ConfirmOffset(store, opts, this.connections) : null;
   }
 
   /** AcceptSocketService#beginAccept on the current process. */
@@ -99,9 +103,15 @@ export class HAService implements ReplicaWaiter {
     this.wakeupAll();
   }
 
-  /** failover: controller: the SyncStateSet changed; waiting puts may be done now. */
+  /** failover: controller: the SyncStateSet changed (setSyncStateSet): new confirmOffset; waiting puts may be done now. */
   recheck(): void {
+    this.confirm?.update();
     this.transfer.notify();
+  }
+
+  /** failover: controller: a slave's ack (AutoSwitchHAConnection: updateConfirmOffsetWhenSlaveAck before notifyTransferSome). */
+  onSlaveAck(c: HAConnection): void {
+    this.confirm?.onSlaveAck(c.slaveBrokerId);
   }
 
   /** getWaitNotifyObject().wakeupAll(): every connection's write side looks for data now. */

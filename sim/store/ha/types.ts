@@ -27,6 +27,8 @@ export interface HaTransfer {
   ha: "transfer"; offset: number; msgs: StoredMessage[]; seq: number;
   /** failover: controller: the epoch the frame's data belongs to and where it starts (AutoSwitchHAConnection's transfer header). */
   epoch?: number; epochStart?: number;
+  /** failover: controller: the master's getConfirmOffset when the header was built (the header's additional info). */
+  confirmOffset?: number;
 }
 /** brokerId: failover: controller only — the slave's controller broker id (AutoSwitchHAClient's handshake carries it). */
 export interface HaReport { ha: "report"; offset: number; brokerId?: number }
@@ -58,6 +60,10 @@ export interface HaOptions {
   allAckInSyncStateSet?: boolean;
   /** failover: controller: the master's SyncStateSet (controller broker ids, AutoSwitchHAService#getSyncStateSet). */
   syncStateSet?: () => readonly number[];
+  /** failover: controller: the confirmed set alone (getLocalSyncStateSet; syncStateSet adds a proposed one). */
+  localSyncStateSet?: () => readonly number[];
+  /** failover: controller: this broker's controller broker id (AutoSwitchHAService.localBrokerId). */
+  selfBrokerId?: () => number | null;
 }
 
 /** The store as the HA service and client see it (MessageStore implements it). */
@@ -71,6 +77,12 @@ export interface HaStore {
   truncateFiles(offset: number): number;
   replica: ReplicaWaiter | null;
   replicaFloor: (() => number | undefined) | null;
+  /** ASYNC_MASTER, SYNC_MASTER or SLAVE (CommitLog#getConfirmOffset computes only on a master). */
+  readonly role: string;
+  /** failover: controller: CommitLog's confirmOffset (see message-store.ts). */
+  confirmOffsetFn: (() => number) | null;
+  readonly storedConfirmOffset: number;
+  setConfirmOffset(phy: number): void;
 }
 
 /** Where the HA pieces run and report. */
