@@ -39,7 +39,7 @@ import { OffsetStore, mqKey } from "./offset-store.js";
 import { ProcessQueue } from "./process-queue.js";
 import { doRebalance } from "./rebalance-impl.js";
 import { findBrokerAddressInSubscribe } from "./route.js";
-import { computePullFromWhere, LOCAL_OFFSETS_KEY } from "./pull-from-where.js";
+import { computePullFromWhere } from "./pull-from-where.js";
 import { handleFailure, retryTopicOf, type SendBackHost } from "./send-back.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
@@ -55,7 +55,7 @@ const PULL_CODES = new Set<number>([ResponseCode.SUCCESS, ResponseCode.PULL_NOT_
 export class Consumer implements Process {
   readonly client: MQClient;
   private readonly pqs = new Map<string, ProcessQueue>();
-  private readonly offsets = new OffsetStore();
+  private readonly offsets: OffsetStore;
   private consume!: ConsumeService;
   private readonly tags: string[] | null;
   private readonly tagCodes: number[] | null;
@@ -83,6 +83,7 @@ export class Consumer implements Process {
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
     this.topics = spec.messageModel === "CLUSTERING" && spec.consumeType === "push" ? [spec.topic, retryTopicOf(spec.group)] : [spec.topic];
     this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: this.topics, namesrvIps, config: spec.config });
+    this.offsets = new OffsetStore({ broadcasting: spec.messageModel === "BROADCASTING", disk: node.disk, client: this.client, group: spec.group });
     this.tags = parseSubscription(spec.subscription);
     this.tagCodes = this.tags?.map(javaStringHashCode) ?? null;
   }
@@ -112,7 +113,7 @@ export class Consumer implements Process {
     if (this.spec.consumeMode === "orderly") {
       ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost(), () => consumeTime(rng), () => failRate === 0 || verdicts.next() >= failRate));
     }
-    this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.persistAll(), 10_000_000, "rate");
+    this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.offsets.persistAll((k) => this.pqs.has(k)), 10_000_000, "rate");
     // start(): fetch the subscribed topics' routes (the retry topic's is absent until the first
     // heartbeat creates it: the next poll finds it), heartbeat, then rebalance at once.
     const routes = (i: number): void => {
@@ -124,7 +125,7 @@ export class Consumer implements Process {
 
   /** Graceful shutdown: persist offsets, unregister from brokers, then `done`. */
   shutdown(done: () => void): void {
-    this.persistAll();
+    this.offsets.persistAll((k) => this.pqs.has(k));
     this.locks?.unlockAll(); // ConsumeMessageOrderlyService#shutdown -> unlockAllMQ
     const addrs = [...this.client.routes.values()].flatMap((r) => r.brokerDatas.flatMap((b) => Object.values(b.brokerAddrs)));
     const next = (): void => {
@@ -169,7 +170,7 @@ export class Consumer implements Process {
       if (pq.mq.topic !== topic || want.has(k)) continue;
       pq.dropped = true;
       this.pqs.delete(k);
-      this.persistOne(pq.mq);
+      this.offsets.persist(pq.mq);
       this.offsets.remove(pq.mq);
       this.locks?.release(pq); // RebalancePushImpl#removeUnnecessaryMessageQueue -> unlockDelay
       changed = true;
@@ -261,7 +262,7 @@ export class Consumer implements Process {
           // 4.9.8 10 s later (executeTaskLater) and the periodic rebalance; 5.x at once, rebalanceImmediately.
           pq.dropped = true;
           const k = mqKey(pq.mq);
-          const fix = () => { this.offsets.update(pq.mq, next, false); this.persistOne(pq.mq); if (this.pqs.get(k) === pq) this.pqs.delete(k); };
+          const fix = () => { this.offsets.update(pq.mq, next, false); this.offsets.persist(pq.mq); if (this.pqs.get(k) === pq) this.pqs.delete(k); };
           if (this.env.profile === "5.3") { fix(); this.rebalanceImmediately(); } else this.node.after(10_000_000, fix);
           return;
         }
@@ -320,30 +321,5 @@ export class Consumer implements Process {
   private settle(pq: ProcessQueue, m: StoredMessage): void {
     const offset = pq.remove(m.queueOffset);
     if (!pq.dropped && offset >= 0) this.offsets.update(pq.mq, offset, true);
-  }
-
-  // ---- offsets -----------------------------------------------------------------------
-
-  private persistAll(): void {
-    for (const { mq } of [...this.offsets.table.values()]) {
-      if (this.pqs.has(mqKey(mq))) this.persistOne(mq);
-      else this.offsets.remove(mq);
-    }
-  }
-
-  private persistOne(mq: MessageQueue): void {
-    const offset = this.offsets.read(mq);
-    if (offset < 0) return;
-    if (this.spec.messageModel === "BROADCASTING") {
-      let m = this.node.disk.get(LOCAL_OFFSETS_KEY) as Map<string, number> | undefined;
-      if (!m) { m = new Map(); this.node.disk.set(LOCAL_OFFSETS_KEY, m); }
-      m.set(mqKey(mq), offset);
-      return;
-    }
-    const addr = this.client.masterAddr(mq.brokerName) ?? this.client.subscribeAddr(mq.brokerName);
-    if (addr !== null) {
-      this.client.remoting.oneway(addr, { code: RequestCode.UPDATE_CONSUMER_OFFSET, group: this.spec.group, topic: mq.topic,
-        queueId: mq.queueId, commitOffset: offset });
-    }
   }
 }

@@ -7,10 +7,7 @@ import { RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { ConsumerGroupSpec } from "../scenario/types.js";
 import type { MessageQueue } from "./message-queue.js";
 import type { MQClient } from "./mq-client.js";
-import { mqKey } from "./offset-store.js";
-
-/** LocalFileOffsetStore: a broadcasting consumer's offsets on its own disk. */
-export const LOCAL_OFFSETS_KEY = "localOffsets";
+import { LOCAL_OFFSETS_KEY, mqKey } from "./offset-store.js";
 
 /** `done(-1)` when there is no broker to ask or it did not answer. */
 export function computePullFromWhere(node: Node, client: MQClient, spec: ConsumerGroupSpec, mq: MessageQueue,
