@@ -33,6 +33,7 @@ import type { DataVersion, TopicConfig } from "../namesrv/routeinfo.js";
 import type { Channel } from "../remoting/channel.js";
 import { offsetMsgIdFactory } from "../client/msg-id.js";
 import { initialTopicConfigs } from "./topic-config.js";
+import { TopicTable } from "./topic-table.js";
 import { ConsumerManager } from "./consumer-manager.js";
 import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
@@ -71,7 +72,8 @@ const UNREGISTER_TIMEOUT_US = 3_000_000; // BrokerOuterAPI#unregisterBroker invo
 export class Broker implements Process {
   readonly addr: string;
   readonly haAddr: string;
-  private topics = new Map<string, TopicConfig>();
+  private readonly topicTable: TopicTable;
+  private readonly topics: Map<string, TopicConfig>;
   private client!: RemotingClient;
   private server!: RemotingServer;
   store!: StorePort;
@@ -105,12 +107,11 @@ export class Broker implements Process {
     this.conf = spec.dledger || spec.controllerAddr ? { brokerId: -1, role: "SLAVE", epoch: 0 } : { ...(savedConf(node) ?? { brokerId: spec.brokerId, role: spec.brokerId === 0 ? this.masterRole : "SLAVE", epoch: 0 }) };
     this.addr = `${node.ip}:${num(s, "broker", "listenPort")}`;
     this.haAddr = `${node.ip}:${this.setting("haListenPort")}`;
-    const saved = node.disk.get("topics") as TopicConfig[] | undefined; // topics.json
-    const initial = saved ?? initialTopicConfigs({
+    this.topicTable = new TopicTable(node, () => initialTopicConfigs({
       clusterName: spec.clusterName, brokerName: spec.brokerName,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"), defaultTopicQueueNums: this.setting("defaultTopicQueueNums"), topics: spec.topics,
-    });
-    for (const tc of initial) this.topics.set(tc.topicName, { ...tc });
+    }));
+    this.topics = this.topicTable.map;
   }
 
   /** A broker setting: the group's override, else the scenario's resolved value. */
@@ -170,7 +171,7 @@ export class Broker implements Process {
     if (this.conf.brokerId === 0) this.retry.roleChanged(true);
     this.manage = {
       now: () => this.env.engine.nowUs, disk: this.node.disk, store: this.store, consumers: this.consumers, offsets: this.offsets,
-      locks: this.locks, retry: this.retry, topics: () => [...this.topics.values()], dataVersion: () => this.dataVersion,
+      locks: this.locks, retry: this.retry, topics: () => [...this.topics.values()], dataVersion: () => this.topicTable.dataVersion,
       commitOffset: (g, t, q, o) => this.commitOffset(g, t, q, o),
     };
     this.registerBrokerAll();
@@ -258,8 +259,7 @@ export class Broker implements Process {
     }
     // changeToMaster / changeToSlave: dataVersion.nextVersion(masterEpoch) - the NameServer keeps
     // brokerId 0 for the highest stateVersion (RouteInfoManager#registerBroker, 5.x).
-    const v = this.dataVersion;
-    this.node.disk.set("dataVersion", { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1, stateVersion: c.masterEpoch });
+    this.topicTable.nextVersion(c.masterEpoch);
     this.emitRole();
     this.registerBrokerAll();
   }
@@ -269,17 +269,10 @@ export class Broker implements Process {
     const env = this.env;
     this.dledgerSync = new SlaveSync({
       node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets,
-      nameOf: (ip: string) => env.nodeNameOfIp(ip), dataVersion: () => this.dataVersion, emit: env.tracer.emit.bind(env.tracer),
-      replaceTopics: (configs, version) => this.replaceTopics(configs, version),
+      nameOf: (ip: string) => env.nodeNameOfIp(ip), dataVersion: () => this.topicTable.dataVersion, emit: env.tracer.emit.bind(env.tracer),
+      replaceTopics: (configs, version) => this.topicTable.replace(configs, version),
     });
     this.dledgerSync.start();
-  }
-
-  private replaceTopics(configs: TopicConfig[], version: DataVersion): void {
-    this.topics.clear();
-    for (const tc of configs) this.topics.set(tc.topicName, { ...tc });
-    this.node.disk.set("dataVersion", { ...version });
-    this.node.disk.set("topics", configs.map((t) => ({ ...t })));
   }
 
   private startReplication(): void {
@@ -299,8 +292,8 @@ export class Broker implements Process {
       ...(this.spec.controllerAddr ? this.autoSwitchOptions() : {}),
     }, {
       node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
-      dataVersion: () => this.dataVersion, emit: host.emit,
-      replaceTopics: (configs, version) => this.replaceTopics(configs, version),
+      dataVersion: () => this.topicTable.dataVersion, emit: host.emit,
+      replaceTopics: (configs, version) => this.topicTable.replace(configs, version),
     });
   }
 
@@ -340,20 +333,8 @@ export class Broker implements Process {
 
   /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */
   private topicsChanged(): void {
-    const v = this.dataVersion;
-    this.node.disk.set("dataVersion", { ...v, timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: v.counter + 1 }); // keeps stateVersion
-    this.node.disk.set("topics", [...this.topics.values()].map((t) => ({ ...t })));
+    this.topicTable.changed();
     this.registerBrokerAll();
-  }
-
-  /** The topic config's data version lives on disk (topics.json), so it survives restarts. */
-  private get dataVersion(): DataVersion {
-    let v = this.node.disk.get("dataVersion") as DataVersion | undefined;
-    if (!v) {
-      v = { timestamp: Math.floor(this.env.engine.nowUs / 1000), counter: 0 };
-      this.node.disk.set("dataVersion", v);
-    }
-    return v;
   }
 
   private handle(ch: Channel, req: Request, reply: (r: Response) => void): void {
@@ -385,7 +366,7 @@ export class Broker implements Process {
     const req: Request = {
       code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
       brokerName: this.spec.brokerName, brokerId: this.conf.brokerId, haServerAddr: this.haAddr,
-      topicConfigs: [...this.topics.values()].map((t) => ({ ...t })), dataVersion: { ...this.dataVersion },
+      topicConfigs: this.topicTable.configs(), dataVersion: { ...this.topicTable.dataVersion },
     };
     let pending = this.spec.namesrvIps.length;
     let first: Response | null = null;
