@@ -107,7 +107,9 @@ export class Producer implements Process {
     this.routeWaiters = [go];
     const release = () => { const w = this.routeWaiters ?? []; this.routeWaiters = null; for (const f of w) f(); };
     this.client.updateRoute(this.spec.topic, () => {
-      if (this.queues.length > 0) { release(); return; }
+      // isHaveTopicRouterInfo(): a route the NameServer gave (even one with no master left) is
+      // used as it is; only a topic it never knew borrows TBW102's route.
+      if (this.queues.length > 0 || this.client.routes.has(this.spec.topic)) { release(); return; }
       this.client.updateRouteDefault(this.spec.topic, this.client.setting("defaultTopicQueueNums"), release);
     });
   }
