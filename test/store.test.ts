@@ -463,3 +463,22 @@ describe("replication seam", () => {
     expect(m.store.readCommitLog(3, 1024)).toBeNull();
   });
 });
+
+describe("what consumers may read under SYNC_FLUSH (ReputMessageService#getReputEndOffset)", () => {
+  const readable = (profile: "4.9" | "5.3") => {
+    const env = setup({ profile, flushDiskType: "SYNC_FLUSH", disk: { fsyncUs: { distribution: "fixed", value: 20 * MS }, bandwidthBytesPerSec: 1e12 } });
+    const o = put(env, msg(1));
+    const at = (us: number) => { env.engine.run({ untilUs: us }); return env.store.getMaxOffsetInQueue("T", 0); };
+    return { before: at(10 * MS), after: at(40 * MS), ackedAt: o.atUs };
+  };
+
+  it("4.9.8 dispatches up to the CommitLog's max offset: readable ~1 ms after the append, before the fsync", () => {
+    expect(readable("4.9")).toMatchObject({ before: 1, after: 1 });
+  });
+
+  it("5.x dispatches only what is flushed (CommitLog#getConfirmOffset = flushed position): readable after the fsync", () => {
+    const r = readable("5.3");
+    expect(r).toMatchObject({ before: 0, after: 1 });
+    expect(r.ackedAt).toBeGreaterThanOrEqual(20 * MS);
+  });
+});

@@ -37,6 +37,8 @@ export interface FlushOptions {
   flushCommitLogThoroughIntervalUs: number;
   syncFlushTimeoutUs: number;
   skipFlushWhenDiskFull: boolean;
+  /** The flushed position moved (5.x SYNC_FLUSH: consumers may read up to it). */
+  onFlushed?: () => void;
 }
 
 export class FlushService {
@@ -80,7 +82,9 @@ export class FlushService {
       if (ok) log.markFlushed(target); // the kernel's work: durable even if we died
       if (node.incarnation !== inc || node.process === null) return;
       node.handOver(() => {
-        if (node.incarnation === inc) then(ok);
+        if (node.incarnation !== inc) return;
+        if (ok) this.opts.onFlushed?.();
+        then(ok);
       });
     });
   }

@@ -112,6 +112,7 @@ export class MessageStore {
     this.disk = diskOf(node);
     this.disk.configure(opts.disk ?? {}, opts.streams.get(`disk/${node.name}`));
     this.role = opts.brokerRole ?? "ASYNC_MASTER";
+    const readsFlushedOnly = opts.controllerMode !== true && opts.profile === "5.3" && opts.flushDiskType === "SYNC_FLUSH";
     this.flush = new FlushService(node, this.files.log, this.disk, {
       flushDiskType: opts.flushDiskType ?? "ASYNC_FLUSH",
       flushIntervalCommitLogUs: opts.flushIntervalCommitLogUs ?? 500_000,
@@ -119,10 +120,14 @@ export class MessageStore {
       flushCommitLogThoroughIntervalUs: opts.flushCommitLogThoroughIntervalUs ?? 10_000_000,
       syncFlushTimeoutUs: opts.syncFlushTimeoutUs ?? 5_000_000,
       skipFlushWhenDiskFull: (opts.profile ?? "4.9") === "5.3",
+      ...(readsFlushedOnly ? { onFlushed: () => this.reput.kick() } : {}),
     });
-    // Reput end (ReputMessageService#getReputEndOffset): the max offset, or in controller mode the confirmOffset.
+    // Reput end (ReputMessageService#getReputEndOffset = CommitLog#getConfirmOffset in 5.x): the
+    // max offset; in controller mode the confirmOffset; in 5.x with SYNC_FLUSH the flushed
+    // position, so consumers never read what an fsync has not covered (4.9.8 reads to the max).
     const log = this.files.log;
-    const reputEnd = opts.controllerMode === true ? () => this.confirmOffsetFn?.() ?? log.confirmOffset : () => log.writePos;
+    const reputEnd = opts.controllerMode === true ? () => this.confirmOffsetFn?.() ?? log.confirmOffset
+      : readsFlushedOnly ? () => log.flushedPos : () => log.writePos;
     this.reput = new ReputService(node, this.files, opts.reputDelayUs ?? 1000, reputEnd);
     this.limits = {
       maxTransferCountOnMessageInMemory: opts.maxTransferCountOnMessageInMemory ?? 32,
