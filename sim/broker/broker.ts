@@ -183,7 +183,7 @@ export class Broker implements Process {
     // ClientHousekeepingService: scan every 10 s, first after 10 s.
     this.node.every(10_000_000, () => this.consumers.scan(this.env.engine.nowUs, this.setting("channelExpiredTimeout"),
       (ch) => this.server.close(ch)), 10_000_000, "rate");
-    const flushUs = this.setting("flushConsumerOffsetInterval");
+    const flushUs = this.setting("flushConsumerOffsetInterval"); // wall-clock ok: a RocketMQ config key's name (…OffsetInterval), not a host timer
     this.node.every(flushUs, () => this.offsets.persist(), 10_000_000, "rate");
   }
 

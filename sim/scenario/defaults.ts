@@ -51,7 +51,7 @@ export const SETTINGS = {
     syncFlushTimeout: d("ms", 5_000, 5_000, "MessageStoreConfig"),
     longPollingEnable: d("bool", true, true, "BrokerConfig"),
     shortPollingTimeMills: d("ms", 1_000, 1_000, "BrokerConfig"),
-    flushConsumerOffsetInterval: d("ms", 5_000, 5_000, "BrokerConfig"),
+    flushConsumerOffsetInterval: d("ms", 5_000, 5_000, "BrokerConfig"), // wall-clock ok: a RocketMQ config key's name (…OffsetInterval), not a host timer
     channelExpiredTimeout: d("ms", 120_000, 120_000, "BrokerConfig / ClientHousekeepingService"),
     notifyConsumerIdsChangedEnable: d("bool", true, true, "BrokerConfig"),
     // ---- replication (classic master/slave HA, sim/store/ha/) ----
@@ -90,7 +90,7 @@ export const SETTINGS = {
   client: {
     pollNameServerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
     heartbeatBrokerInterval: d("ms", 30_000, 30_000, "ClientConfig"),
-    persistConsumerOffsetInterval: d("ms", 5_000, 5_000, "ClientConfig"),
+    persistConsumerOffsetInterval: d("ms", 5_000, 5_000, "ClientConfig"), // wall-clock ok: a RocketMQ config key's name (…OffsetInterval), not a host timer
     mqClientApiTimeout: d("ms", 3_000, 3_000, "ClientConfig"),
     connectTimeoutMillis: d("ms", 3_000, 3_000, "NettyClientConfig / NettySystemConfig"),
     clientCloseSocketIfTimeout: d("bool", true, true, "NettySystemConfig"),
