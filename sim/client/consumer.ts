@@ -113,7 +113,7 @@ export class Consumer implements Process {
     if (this.spec.consumeMode === "orderly") {
       ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost(), () => consumeTime(rng), () => failRate === 0 || verdicts.next() >= failRate));
     }
-    this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.offsets.persistAll((k) => this.pqs.has(k)), 10_000_000, "rate");
+    this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.offsets.persistAll((k) => this.pqs.has(k)), 10_000_000, "rate"); // wall-clock ok: a RocketMQ key name, not a host timer
     // start(): fetch the subscribed topics' routes (the retry topic's is absent until the first
     // heartbeat creates it: the next poll finds it), heartbeat, then rebalance at once.
     const routes = (i: number): void => {

@@ -1,6 +1,6 @@
 // Consumer-side offsets (client/consumer/store/RemoteBrokerOffsetStore,
 // LocalFileOffsetStore). CLUSTERING keeps offsets in memory and sends them to the
-// broker every persistConsumerOffsetInterval (oneway UPDATE_CONSUMER_OFFSET, to the
+// broker every persistConsumerOffsetInterval (oneway UPDATE_CONSUMER_OFFSET, to the (wall-clock ok: a key name, not a host timer)
 // master or else any address of the group); they also ride on pulls. BROADCASTING
 // keeps them on the client's own disk.
 
