@@ -17,6 +17,7 @@ import { Perm, ResponseCode } from "../remoting/codes.js";
 import type { Response } from "../remoting/rpc.js";
 import type { TopicConfig } from "../namesrv/routeinfo.js";
 import type { EventInput } from "../trace/schema.js";
+import { dlqTopic, retryTopic } from "../remoting/topics.js";
 import { toScheduled } from "./delay-level.js";
 import type { PutRequest, StoredMessage, StorePort } from "./store-port.js";
 
@@ -24,10 +25,8 @@ import type { PutRequest, StoredMessage, StorePort } from "./store-port.js";
 const RETRY_QUEUE_NUMS = 1;
 const RETRY_MAX_TIMES = 16;
 /** MixAll.DLQ_NUMS_PER_GROUP. */
-const DLQ_NUMS_PER_GROUP = 1;
+export const DLQ_NUMS_PER_GROUP = 1;
 
-export const retryTopic = (group: string): string => `%RETRY%${group}`;
-export const dlqTopic = (group: string): string => `%DLQ%${group}`;
 
 export interface SendBackRequest {
   group: string;

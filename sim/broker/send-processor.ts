@@ -12,8 +12,9 @@
 import { Perm, ResponseCode } from "../remoting/codes.js";
 import type { Response } from "../remoting/rpc.js";
 import type { TopicConfig } from "../namesrv/routeinfo.js";
+import { dlqTopic, RETRY_PREFIX } from "../remoting/topics.js";
 import { toScheduled } from "./delay-level.js";
-import { ensureSysTopic } from "./send-back-processor.js";
+import { DLQ_NUMS_PER_GROUP, ensureSysTopic } from "./send-back-processor.js";
 import type { PutRequest, PutResult, StorePort } from "./store-port.js";
 
 export interface SendRequest {
@@ -89,11 +90,11 @@ export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Respo
  * sends it through SCHEDULE_TOPIC_XXXX (CommitLog#asyncPutMessage in 4.9.8).
  */
 function retryOrDlq(ctx: SendContext, req: SendRequest, put: PutRequest): PutRequest {
-  if (req.topic.startsWith("%RETRY%")) {
+  if (req.topic.startsWith(RETRY_PREFIX)) {
     const max = req.maxReconsumeTimes !== undefined && req.maxReconsumeTimes >= 0 ? req.maxReconsumeTimes : 16;
     if ((req.reconsumeTimes ?? 0) >= max) {
-      const dlq = `%DLQ%${req.topic.slice("%RETRY%".length)}`;
-      ensureSysTopic(ctx, dlq, 1);
+      const dlq = dlqTopic(req.topic.slice(RETRY_PREFIX.length));
+      ensureSysTopic(ctx, dlq, DLQ_NUMS_PER_GROUP);
       return { ...put, topic: dlq, queueId: 0 };
     }
   }

@@ -41,6 +41,7 @@
 //  (`redelivered`), not checked.
 
 import type { TraceEvent } from "../trace/schema.js";
+import { DLQ_PREFIX, RETRY_PREFIX } from "../remoting/topics.js";
 import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.js";
 import { LatencyHistogram, type LatencySummaryMs, ms3 } from "./msg-histogram.js";
 import { DelayedMessages } from "./msg-delayed.js";
@@ -206,7 +207,7 @@ export class MessageChecker {
 
   /** Dead letters, and the real position of a delayed message when its delay ends. */
   private onStore(e: Ev<"store">): void {
-    if (e.topic.startsWith("%DLQ%")) { this.group(e.topic.slice(5)).deadLettered++; return; }
+    if (e.topic.startsWith(DLQ_PREFIX)) { this.group(e.topic.slice(DLQ_PREFIX.length)).deadLettered++; return; }
     if (this.delayed.size === 0) return;
     const d = this.delayed.onStore(e.msgId, e.topic);
     const brokerName = this.brokerNameOf.get(e.node);
@@ -266,7 +267,7 @@ export class MessageChecker {
     const g = this.group(e.group);
     g.consumed++;
     this.consumed++;
-    if (e.reconsumeTimes > 0 || e.topic.startsWith("%RETRY%")) { g.redelivered++; return; }
+    if (e.reconsumeTimes > 0 || e.topic.startsWith(RETRY_PREFIX)) { g.redelivered++; return; }
     // Its offset may already be covered as "rejected by the filter": not a duplicate, a filter bug.
     if (e.tags !== undefined && g.filters.has(e.topic) && !g.accepts(e.topic, e.tags)) { g.filterViolations++; return; }
     const qk = this.queueKeys.of(e.topic, e.brokerName, e.queueId);

@@ -40,7 +40,8 @@ import { ProcessQueue } from "./process-queue.js";
 import { doRebalance } from "./rebalance-impl.js";
 import { findBrokerAddressInSubscribe } from "./route.js";
 import { computePullFromWhere } from "./pull-from-where.js";
-import { handleFailure, retryTopicOf, type SendBackHost } from "./send-back.js";
+import { handleFailure, type SendBackHost } from "./send-back.js";
+import { retryTopic } from "../remoting/topics.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
 // Push: BROKER_SUSPEND_MAX_TIME_MILLIS 15 s; lite pull (consumeType: pull,
@@ -81,7 +82,7 @@ export class Consumer implements Process {
   private lockRefused = false;
 
   constructor(private readonly node: Node, private readonly env: Env, readonly spec: ConsumerGroupSpec, namesrvIps: string[]) {
-    this.topics = spec.messageModel === "CLUSTERING" && spec.consumeType === "push" ? [spec.topic, retryTopicOf(spec.group)] : [spec.topic];
+    this.topics = spec.messageModel === "CLUSTERING" && spec.consumeType === "push" ? [spec.topic, retryTopic(spec.group)] : [spec.topic];
     this.client = new MQClient(node, env, { kind: "consumer", group: spec.group, topics: this.topics, namesrvIps, config: spec.config });
     this.offsets = new OffsetStore({ broadcasting: spec.messageModel === "BROADCASTING", disk: node.disk, client: this.client, group: spec.group });
     this.tags = parseSubscription(spec.subscription);

@@ -17,6 +17,7 @@
 import type { Rng } from "../core/random.js";
 import type { StoredMessage } from "../broker/store-port.js";
 import { RequestCode, ResponseCode } from "../remoting/codes.js";
+import { retryTopic } from "../remoting/topics.js";
 import type { EventInput } from "../trace/schema.js";
 import type { MQClient } from "./mq-client.js";
 import type { ProcessQueue } from "./process-queue.js";
@@ -27,7 +28,6 @@ const FALLBACK_BUDGET_US = 3_000_000; // DefaultMQProducer.sendMsgTimeout
 const FALLBACK_ATTEMPTS = 3; // 1 + retryTimesWhenSendFailed (2)
 const LOCAL_RETRY_US = 5_000_000;
 
-export const retryTopicOf = (group: string): string => `%RETRY%${group}`;
 
 export interface SendBackHost {
   client: MQClient;
@@ -66,7 +66,7 @@ export function handleFailure(h: SendBackHost, pq: ProcessQueue, msg: StoredMess
 }
 
 function sendAsNormalMessage(h: SendBackHost, msg: StoredMessage, fromTopic: string, done: (ok: boolean) => void): void {
-  const topic = retryTopicOf(h.group);
+  const topic = retryTopic(h.group);
   const route = h.client.routes.get(topic);
   const queues = route ? publishQueues(route) : [];
   if (queues.length === 0) { done(false); return; }
