@@ -230,7 +230,7 @@ export class MessageChecker {
     if (e.status !== "SEND_OK") bump(this.storedNotOk, e.status);
     this.avail.onStored(e.t, e.brokerName);
     // A delayed message's position comes with its delivery (onStore), not with this result.
-    if (this.delayed.has(e.msgId)) { this.delayed.onResult(e.msgId, true, tag); return; }
+    if (this.delayed.size > 0 && this.delayed.has(e.msgId)) { this.delayed.onResult(e.msgId, true, tag); return; }
     if (e.brokerName === undefined || e.queueId === undefined || e.queueOffset === undefined) {
       this.untrackedAcks++;
       if (e.attempts > 1) this.ids.remember(e.msgId, flight, null);

@@ -76,8 +76,7 @@ export class Consumer implements Process {
   /** consumeMode orderly: the per-queue serial service, and (clustering) the broker locks. */
   private orderly: ConsumeOrderlyService | null = null;
   private locks: OrderlyLocks | null = null;
-  /** Whether the current rebalance round added a queue. */
-  private addedInRound = false;
+  private orderlyHost: OrderlyConsumerHost | null = null;
   /** An orderly queue's lock was refused this round (5.x retries the rebalance in 500 ms). */
   private lockRefused = false;
 
@@ -102,8 +101,8 @@ export class Consumer implements Process {
     const rng = this.env.streams.get(`consume-time/${this.node.name}`);
     const failRate = this.spec.consumeFailRate;
     const verdicts = this.env.streams.get(`consume-result/${this.node.name}`);
-    this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), () => consumeTime(rng),
-      () => failRate === 0 || verdicts.next() >= failRate,
+    const listen = () => failRate === 0 || verdicts.next() >= failRate; // CONSUME_SUCCESS?
+    this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), () => consumeTime(rng), listen,
       (pq, m) => this.onConsumeStart(pq, m), (pq, m, ok, release) => this.onConsumeDone(pq, m, ok, release));
     this.sendBack = {
       client: c, node: this.node.name, group: this.spec.group, broadcasting: this.spec.messageModel === "BROADCASTING",
@@ -112,7 +111,11 @@ export class Consumer implements Process {
       settle: (pq, m) => this.settle(pq, m), again: (pq, m, delayUs) => this.consume.submitLater(pq, m, delayUs),
     };
     if (this.spec.consumeMode === "orderly") {
-      ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost(), () => consumeTime(rng), () => failRate === 0 || verdicts.next() >= failRate));
+      this.orderlyHost = {
+        node: this.node, client: c, spec: this.spec, env: this.env, pqs: this.pqs, offsets: this.offsets,
+        pullMessage: (pq) => this.pullMessage(pq), onConsumeStart: (pq, m) => this.onConsumeStart(pq, m),
+      };
+      ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost, () => consumeTime(rng), listen));
     }
     this.node.every(c.setting("persistConsumerOffsetInterval"), () => this.offsets.persistAll((k) => this.pqs.has(k)), 10_000_000, "rate"); // wall-clock ok: a RocketMQ key name, not a host timer
     // start(): fetch the subscribed topics' routes (the retry topic's is absent until the first
@@ -166,7 +169,6 @@ export class Consumer implements Process {
   private apply(topic: string, mine: MessageQueue[], done: () => void): void {
     const want = new Map(mine.map((mq) => [mqKey(mq), mq]));
     let changed = false;
-    this.addedInRound = false;
     for (const [k, pq] of [...this.pqs]) {
       if (pq.mq.topic !== topic || want.has(k)) continue;
       pq.dropped = true;
@@ -177,10 +179,11 @@ export class Consumer implements Process {
       changed = true;
     }
     const added = mine.filter((mq) => !this.pqs.has(mqKey(mq)));
-    const next = (): void => {
+    const next = (addedOne = false): void => {
+      if (addedOne) changed = true;
       const mq = added.shift();
       if (mq === undefined) {
-        if (changed || this.addedInRound || (!this.reportedOnce && topic === this.spec.topic)) this.rebalanced(topic);
+        if (changed || (!this.reportedOnce && topic === this.spec.topic)) this.rebalanced(topic);
         done();
         return;
       }
@@ -191,17 +194,19 @@ export class Consumer implements Process {
     next();
   }
 
-  private add(mq: MessageQueue, next: () => void): void {
+  /** Adds the queue if its start offset is known; `next(true)` when it did. */
+  private add(mq: MessageQueue, next: (added: boolean) => void): void {
     computePullFromWhere(this.node, this.client, this.spec, mq, (offset) => {
       if (offset >= 0 && !this.pqs.has(mqKey(mq))) {
         const pq = new ProcessQueue(mq, offset);
         if (this.locks) { pq.locked = true; pq.lastLockUs = this.env.engine.nowUs; }
         this.pqs.set(mqKey(mq), pq);
         this.offsets.update(mq, offset, false);
-        this.addedInRound = true;
         this.node.after(this.env.profile === "5.3" ? 500_000 : 0, () => this.pullMessage(pq));
+        next(true);
+        return;
       }
-      next();
+      next(false);
     });
   }
 
@@ -222,7 +227,7 @@ export class Consumer implements Process {
       this.node.after(FLOW_CONTROL_DELAY_US, () => this.pullMessage(pq));
       return;
     }
-    if (this.locks && !orderlyPullReady(this.orderlyHost(), pq)) return;
+    if (this.locks && !orderlyPullReady(this.orderlyHost!, pq)) return;
     const key = this.pullFrom.size > 0 ? mqKey(pq.mq) : ""; // pullFrom holds non-zero suggestions only
     const target = findBrokerAddressInSubscribe(this.client.routes, pq.mq.brokerName, key === "" ? 0 : this.pullFrom.get(key) ?? 0);
     if (target === null) { this.pullLater(pq); return; }
@@ -290,15 +295,6 @@ export class Consumer implements Process {
     const interval = this.client.setting("pullInterval");
     if (interval > 0) this.node.after(interval, () => this.pullMessage(pq));
     else this.pullMessage(pq);
-  }
-
-  // ---- orderly (orderly-consumer.ts) -------------------------------------------------
-
-  private orderlyHost(): OrderlyConsumerHost {
-    return {
-      node: this.node, client: this.client, spec: this.spec, env: this.env, pqs: this.pqs, offsets: this.offsets,
-      pullMessage: (pq) => this.pullMessage(pq), onConsumeStart: (pq, m) => this.onConsumeStart(pq, m),
-    };
   }
 
   // ---- consuming ---------------------------------------------------------------------

@@ -43,12 +43,7 @@ export class OrderlyLocks {
 
   /** RebalanceImpl#lockAll: every owned queue, one request per broker group. */
   lockAll(): void {
-    const byBroker = new Map<string, MessageQueue[]>();
-    for (const pq of this.h.owned()) {
-      const list = byBroker.get(pq.mq.brokerName);
-      if (list) list.push(pq.mq); else byBroker.set(pq.mq.brokerName, [pq.mq]);
-    }
-    for (const [brokerName, mqs] of byBroker) {
+    for (const [brokerName, mqs] of byBroker([...this.h.owned()].map((pq) => pq.mq))) {
       this.request(brokerName, mqs, (granted) => {
         const ok = new Set(granted.map(mqKey));
         for (const mq of mqs) if (!ok.has(mqKey(mq))) this.set(mq, false);
@@ -69,9 +64,7 @@ export class OrderlyLocks {
   }
 
   private unlock(mqs: MessageQueue[]): void {
-    const byBroker = new Map<string, MessageQueue[]>();
-    for (const mq of mqs) byBroker.set(mq.brokerName, [...(byBroker.get(mq.brokerName) ?? []), mq]);
-    for (const [brokerName, list] of byBroker) {
+    for (const [brokerName, list] of byBroker(mqs)) {
       const addr = this.h.client.masterAddr(brokerName);
       if (addr === null) continue;
       this.h.client.remoting.oneway(addr, { code: RequestCode.UNLOCK_BATCH_MQ, consumerGroup: this.h.group,
@@ -105,6 +98,16 @@ export class OrderlyLocks {
     this.h.emit({ type: "queue.lock", node: this.h.node, group: this.h.group, topic: mq.topic, brokerName: mq.brokerName,
       queueId: mq.queueId, locked });
   }
+}
+
+/** RebalanceImpl#buildProcessQueueTableByBrokerName: one request per broker group. */
+function byBroker(mqs: MessageQueue[]): Map<string, MessageQueue[]> {
+  const m = new Map<string, MessageQueue[]>();
+  for (const mq of mqs) {
+    const list = m.get(mq.brokerName);
+    if (list) list.push(mq); else m.set(mq.brokerName, [mq]);
+  }
+  return m;
 }
 
 const plain = (mq: MessageQueue) => ({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId });
