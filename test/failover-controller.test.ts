@@ -4,24 +4,10 @@
 // their controller ids; nobody registers before the controller assigns a role.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../sim/scenario/load.js";
-import { runYaml } from "./helpers/run-yaml.js";
+import { oneGroupScenario, runYaml } from "./helpers/run-yaml.js";
 import type { TraceEvent } from "../sim/trace/schema.js";
 
-const scenario = (profile: string) => `name: t
-seed: 7
-duration: 40s
-profile: "${profile}"
-cluster:
-  nameservers: 1
-  brokers:
-    - { name: broker-a, slaves: 2, failover: controller }
-topics:
-  - { name: T, brokers: [broker-a], writeQueueNums: 2, readQueueNums: 2 }
-producers:
-  - { group: pg, topic: T, rate: 50, start: 5s }
-consumers:
-  - { group: cg, topic: T }
-`;
+const scenario = (profile: string) => oneGroupScenario({ failover: "controller", slaves: 2, profile });
 
 const run = runYaml;
 

@@ -3,23 +3,10 @@
 // index + 1, writes are acknowledged only once a majority has them.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../sim/scenario/load.js";
-import { runYaml } from "./helpers/run-yaml.js";
+import { oneGroupScenario, runYaml } from "./helpers/run-yaml.js";
 import type { TraceEvent } from "../sim/trace/schema.js";
 
-const group = (slaves: number) => `name: t
-seed: 7
-duration: 40s
-cluster:
-  nameservers: 1
-  brokers:
-    - { name: broker-a, slaves: ${slaves}, failover: dledger }
-topics:
-  - { name: T, brokers: [broker-a], writeQueueNums: 2, readQueueNums: 2 }
-producers:
-  - { group: pg, topic: T, rate: 50, start: 5s }
-consumers:
-  - { group: cg, topic: T }
-`;
+const group = (slaves: number) => oneGroupScenario({ failover: "dledger", slaves });
 
 const run = runYaml;
 
