@@ -25,7 +25,7 @@
 
 import type { Node, Process } from "../core/node.js";
 import { num, type Settings } from "../scenario/defaults.js";
-import { NAMESRV_PORT, RequestCode, ResponseCode } from "../remoting/codes.js";
+import { RequestCode, ResponseCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
 import { clientOptions } from "../remoting/client-options.js";
 import { RemotingClient, RemotingServer, type Request, type Response } from "../remoting/rpc.js";
@@ -40,6 +40,7 @@ import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
 import { SlaveSync } from "./slave-sync.js";
+import { registerBrokerAll, unregisterBrokerAll, type BrokerIdentity } from "./outer-api.js";
 import { RetryService } from "./retry-service.js";
 import { RebalanceLockManager } from "./rebalance-lock.js";
 import { processManage, type ManageContext } from "./manage-processors.js";
@@ -67,7 +68,6 @@ export interface BrokerSpec {
 }
 
 const REGISTER_FIRST_DELAY_US = 10_000_000;
-const UNREGISTER_TIMEOUT_US = 3_000_000; // BrokerOuterAPI#unregisterBroker invokeSync(…, 3000)
 
 export class Broker implements Process {
   readonly addr: string;
@@ -362,42 +362,25 @@ export class Broker implements Process {
   private registerBrokerAll(): void {
     if (this.conf.brokerId === -1) return; // a DLedger member / controller-mode broker without a role yet
     if (this.fenced) return; // controller mode: isolated until the controller client's start succeeds
-    const timeoutUs = this.setting("registerBrokerTimeoutMills");
-    const req: Request = {
-      code: RequestCode.REGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
-      brokerName: this.spec.brokerName, brokerId: this.conf.brokerId, haServerAddr: this.haAddr,
-      topicConfigs: this.topicTable.configs(), dataVersion: { ...this.topicTable.dataVersion },
-    };
-    let pending = this.spec.namesrvIps.length;
-    let first: Response | null = null;
     const brokerId = this.conf.brokerId;
-    for (const ip of this.spec.namesrvIps) {
-      this.client.invoke(`${ip}:${NAMESRV_PORT}`, req, timeoutUs, (err, resp) => {
-        if (!err && resp?.code === ResponseCode.SUCCESS && first === null) first = resp;
-        if (--pending > 0 || first === null || brokerId === 0 || this.conf.brokerId === 0) return;
-        // registerBrokerResultList.get(0) once every NameServer answered or timed out.
+    registerBrokerAll(this.client, this.identity, brokerId, this.setting("registerBrokerTimeoutMills"),
+      { configs: this.topicTable.configs(), dataVersion: this.topicTable.dataVersion }, (r) => {
+        if (brokerId === 0 || this.conf.brokerId === 0) return;
         if (this.controller) return; // the controller, not the NameServer, names a controller-mode slave's master
-        const r: Response = first;
         this.masterAddr = (r.masterAddr as string | null) ?? null;
         this.replication?.onRegisterResult(this.masterAddr, (r.haServerAddr as string | null) ?? null);
         if (this.dledgerSync) this.dledgerSync.masterAddr = this.masterAddr;
       });
-    }
   }
 
   /** Clean shutdown: UNREGISTER_BROKER to each NameServer in turn, then `done`. */
   shutdown(done: () => void): void {
     this.controller?.shutdown();
-    const ips = [...this.spec.namesrvIps];
-    const next = (): void => {
-      const ip = ips.shift();
-      if (ip === undefined) { done(); return; }
-      this.client.invoke(`${ip}:${NAMESRV_PORT}`, {
-        code: RequestCode.UNREGISTER_BROKER, clusterName: this.spec.clusterName, brokerAddr: this.addr,
-        brokerName: this.spec.brokerName, brokerId: this.conf.brokerId,
-      }, UNREGISTER_TIMEOUT_US, () => next());
-    };
-    next();
+    unregisterBrokerAll(this.client, this.identity, this.conf.brokerId, done);
+  }
+
+  private get identity(): BrokerIdentity {
+    const s = this.spec;
+    return { clusterName: s.clusterName, brokerName: s.brokerName, brokerAddr: this.addr, haServerAddr: this.haAddr, namesrvIps: s.namesrvIps };
   }
 }
-
