@@ -36,20 +36,20 @@ describe("ProcessQueue, orderly", () => {
   it("takes messages one at a time in offset order and commits the offset after each", () => {
     const pq = new ProcessQueue({ topic: "T", brokerName: "broker-a", queueId: 0 }, 5);
     pq.put([msg(5), msg(6)]);
-    expect(pq.takeFirst()?.queueOffset).toBe(5);
-    expect(pq.takeFirst()?.queueOffset).toBe(5); // still the same until committed
+    expect(pq.take(1)?.[0].queueOffset).toBe(5);
+    expect(pq.take(1)?.[0].queueOffset).toBe(5); // still the same until committed
     expect(pq.msgCount).toBe(2);
     expect(pq.commit()).toBe(6);
-    expect(pq.takeFirst()?.queueOffset).toBe(6);
+    expect(pq.take(1)?.[0].queueOffset).toBe(6);
     expect(pq.commit()).toBe(7);
-    expect([pq.takeFirst(), pq.msgCount, pq.hasTemp]).toEqual([null, 0, false]);
+    expect([pq.take(1), pq.msgCount, pq.hasTemp]).toEqual([null, 0, false]);
   });
 
   it("a suspended message is consumed again with reconsumeTimes + 1", () => {
     const pq = new ProcessQueue({ topic: "T", brokerName: "broker-a", queueId: 0 }, 0);
     pq.put([msg(0)]);
-    pq.takeFirst();
+    pq.take(1);
     pq.again();
-    expect(pq.takeFirst()).toMatchObject({ queueOffset: 0, reconsumeTimes: 1 });
+    expect(pq.take(1)?.[0]).toMatchObject({ queueOffset: 0, reconsumeTimes: 1 });
   });
 });

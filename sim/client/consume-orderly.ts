@@ -1,13 +1,15 @@
 // ConsumeMessageOrderlyService (4.9.8 client/impl/consumer/): one queue consumed by
-// one thread at a time, in offset order (consumeMessageBatchMaxSize = 1). A consume
+// one thread at a time, in offset order, up to consumeMessageBatchMaxSize messages per
+// listener call (ConsumeRequest#run: processQueue.takeMessages(consumeBatchSize)). A consume
 // request for a queue is queued when messages arrive and none is pending
 // (ProcessQueue#putMessage's dispatchToConsume); on a pool thread it loops over the
 // queue's messages while the queue holds its broker lock (clustering): not locked,
 // or the lock older than 30 s → try to lock again after 100 ms (10 ms inside the loop)
 // and retry the request 10 ms after a success or 3 s after a failure
 // (tryLockLaterAndReconsume); after 60 s of continuous consumption it yields 10 ms
-// (MAX_TIME_CONSUME_CONTINUOUSLY). SUCCESS commits (the offset after the message);
-// SUSPEND_CURRENT_QUEUE_A_MOMENT keeps the message and retries the queue after
+// (MAX_TIME_CONSUME_CONTINUOUSLY). SUCCESS commits (the offset after the call's last
+// message, ProcessQueue#commit); SUSPEND_CURRENT_QUEUE_A_MOMENT puts the whole call's
+// messages back (makeMessageToConsumeAgain) and retries the queue after
 // suspendCurrentQueueTimeMillis (1 s), forever (maxReconsumeTimes is
 // Integer.MAX_VALUE for orderly listeners).
 
@@ -23,10 +25,14 @@ export interface OrderlyHost {
   node: Node;
   threads: number;
   clustering: boolean;
+  /** consumeMessageBatchMaxSize: messages per listener call. */
+  batchSize: number;
+  /** The listener's time for one message; a call takes one draw per message, summed. */
   consumeTimeUs(): number;
-  /** The listener's answer: true = SUCCESS, false = SUSPEND_CURRENT_QUEUE_A_MOMENT. */
-  listen(msg: StoredMessage): boolean;
-  onStart(pq: ProcessQueue, msg: StoredMessage): void;
+  /** The listener's answer for one call: true = SUCCESS, false = SUSPEND_CURRENT_QUEUE_A_MOMENT. */
+  listen(): boolean;
+  /** A message of a listener call of `count` messages starts. */
+  onStart(pq: ProcessQueue, msg: StoredMessage, count: number): void;
   /** updateOffset(mq, offset, increaseOnly = false), unless the queue was dropped. */
   commit(pq: ProcessQueue, offset: number): void;
   /** lockOneMQ: LOCK_BATCH_MQ for this queue at its master. */
@@ -86,11 +92,12 @@ export class ConsumeOrderlyService {
     if (pq.dropped) { pq.consuming = false; end(); return; }
     if (!this.isLockedNow(pq)) { this.tryLockLater(pq, 10_000); end(); return; }
     if (this.h.node.engine.nowUs - beginUs > MAX_CONTINUOUS_US) { this.later(pq, 10_000); end(); return; }
-    const m = pq.takeFirst();
-    if (m === null) { pq.consuming = false; end(); return; } // takeMessages found nothing: consuming = false
-    this.h.onStart(pq, m);
-    this.h.node.after(this.h.consumeTimeUs(), () => {
-      if (this.h.listen(m)) {
+    const msgs = pq.take(this.h.batchSize);
+    if (msgs === null) { pq.consuming = false; end(); return; } // takeMessages found nothing: consuming = false
+    let us = 0;
+    for (const m of msgs) { this.h.onStart(pq, m, msgs.length); us += this.h.consumeTimeUs(); }
+    this.h.node.after(us, () => {
+      if (this.h.listen()) {
         this.h.commit(pq, pq.commit());
         this.loop(pq, beginUs);
         return;

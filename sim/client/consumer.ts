@@ -40,7 +40,7 @@ import { ProcessQueue } from "./process-queue.js";
 import { doRebalance } from "./rebalance-impl.js";
 import { findBrokerAddressInSubscribe } from "./route.js";
 import { computePullFromWhere } from "./pull-from-where.js";
-import { handleFailure, type SendBackHost } from "./send-back.js";
+import { handleFailures, type SendBackHost } from "./send-back.js";
 import { retryTopic } from "../remoting/topics.js";
 import { javaStringHashCode, parseSubscription } from "./subscription.js";
 
@@ -101,19 +101,20 @@ export class Consumer implements Process {
     const rng = this.env.streams.get(`consume-time/${this.node.name}`);
     const failRate = this.spec.consumeFailRate;
     const verdicts = this.env.streams.get(`consume-result/${this.node.name}`);
-    const listen = () => failRate === 0 || verdicts.next() >= failRate; // CONSUME_SUCCESS?
-    this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), () => consumeTime(rng), listen,
-      (pq, m) => this.onConsumeStart(pq, m), (pq, m, ok, release) => this.onConsumeDone(pq, m, ok, release));
+    // One verdict per listener call (a chunk of consumeMessageBatchMaxSize messages): CONSUME_SUCCESS?
+    const listen = () => failRate === 0 || verdicts.next() >= failRate;
+    this.consume = new ConsumeService(this.node, c.setting("consumeThreadMax"), this.spec.consumeMessageBatchMaxSize, () => consumeTime(rng), listen,
+      (pq, m, count) => this.onConsumeStart(pq, m, count), (pq, msgs, from, count, ok, release) => this.onConsumeDone(pq, msgs, from, count, ok, release));
     this.sendBack = {
       client: c, node: this.node.name, group: this.spec.group, broadcasting: this.spec.messageModel === "BROADCASTING",
       maxReconsumeTimes: this.spec.maxReconsumeTimes < 0 ? 16 : this.spec.maxReconsumeTimes, rng: this.rng,
       now: () => this.env.engine.nowUs, emit: (e) => this.env.tracer.emit(e),
-      settle: (pq, m) => this.settle(pq, m), again: (pq, m, delayUs) => this.consume.submitLater(pq, m, delayUs),
+      settle: (pq, msgs, from, count) => this.settle(pq, msgs, from, count), again: (pq, msgs, delayUs) => this.consume.submitLater(pq, msgs, delayUs),
     };
     if (this.spec.consumeMode === "orderly") {
       this.orderlyHost = {
         node: this.node, client: c, spec: this.spec, env: this.env, pqs: this.pqs, offsets: this.offsets,
-        pullMessage: (pq) => this.pullMessage(pq), onConsumeStart: (pq, m) => this.onConsumeStart(pq, m),
+        pullMessage: (pq) => this.pullMessage(pq), onConsumeStart: (pq, m, count) => this.onConsumeStart(pq, m, count),
       };
       ({ service: this.orderly, locks: this.locks } = startOrderly(this.orderlyHost, () => consumeTime(rng), listen));
     }
@@ -299,24 +300,29 @@ export class Consumer implements Process {
 
   // ---- consuming ---------------------------------------------------------------------
 
-  private onConsumeStart(pq: ProcessQueue, m: StoredMessage): void {
+  /** One `consume` event per message; `batch` = the listener call's size when the group batches. */
+  private onConsumeStart(pq: ProcessQueue, m: StoredMessage, count: number): void {
     const ev: Record<string, unknown> = { t: this.env.engine.nowUs, type: "consume", node: this.node.name, group: this.spec.group,
       msgId: m.msgId, topic: pq.mq.topic, brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, queueOffset: m.queueOffset,
       bornUs: m.bornUs, reconsumeTimes: m.reconsumeTimes ?? 0 };
     if (m.tags !== undefined) ev.tags = m.tags;
+    if (this.spec.consumeMessageBatchMaxSize > 1) ev.batch = count;
     this.env.tracer.emitEvent(ev as TraceEvent); // no copy: a hot path
   }
 
-  /** ConsumeRequest#run after the listener: a dropped queue's result is ignored, as in RocketMQ. */
-  private onConsumeDone(pq: ProcessQueue, m: StoredMessage, ok: boolean, release: () => void): void {
+  /**
+   * ConsumeRequest#run after the listener: a dropped queue's result is ignored, as in RocketMQ.
+   * CONSUME_SUCCESS acks the whole call (ackIndex = size - 1); RECONSUME_LATER fails all of it.
+   */
+  private onConsumeDone(pq: ProcessQueue, msgs: readonly StoredMessage[], from: number, count: number, ok: boolean, release: () => void): void {
     if (pq.dropped) { release(); return; }
-    if (ok) { this.settle(pq, m); release(); return; }
-    handleFailure(this.sendBack, pq, m, release);
+    if (ok) { this.settle(pq, msgs, from, count); release(); return; }
+    handleFailures(this.sendBack, pq, msgs, from, count, release);
   }
 
-  /** processConsumeResult's tail: removeMessage, then updateOffset(increaseOnly). */
-  private settle(pq: ProcessQueue, m: StoredMessage): void {
-    const offset = pq.remove(m.queueOffset);
+  /** processConsumeResult's tail: removeMessage of the call's messages, then one updateOffset(increaseOnly). */
+  private settle(pq: ProcessQueue, msgs: readonly StoredMessage[], from: number, count: number): void {
+    const offset = pq.removeAll(msgs, from, count);
     if (!pq.dropped && offset >= 0) this.offsets.update(pq.mq, offset, true);
   }
 }

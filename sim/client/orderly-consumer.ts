@@ -23,7 +23,7 @@ export interface OrderlyConsumerHost {
   pqs: Map<string, ProcessQueue>;
   offsets: OffsetStore;
   pullMessage(pq: ProcessQueue): void;
-  onConsumeStart(pq: ProcessQueue, m: StoredMessage): void;
+  onConsumeStart(pq: ProcessQueue, m: StoredMessage, count: number): void;
 }
 
 export function startOrderly(h: OrderlyConsumerHost, consumeTimeUs: () => number, listen: () => boolean):
@@ -32,7 +32,7 @@ export function startOrderly(h: OrderlyConsumerHost, consumeTimeUs: () => number
   let locks: OrderlyLocks | null = null;
   const service = new ConsumeOrderlyService({
     node: h.node, threads: h.client.setting("consumeThreadMax"), clustering, consumeTimeUs, listen,
-    onStart: (pq, m) => h.onConsumeStart(pq, m),
+    batchSize: h.spec.consumeMessageBatchMaxSize, onStart: (pq, m, count) => h.onConsumeStart(pq, m, count),
     commit: (pq, offset) => { if (!pq.dropped && offset >= 0) h.offsets.update(pq.mq, offset, false); },
     lockOne: (pq, done) => (locks ? locks.lock(pq.mq, done) : done(true)),
   });

@@ -23,15 +23,15 @@ export class ProcessQueue {
   previouslyLocked = false;
   /** A consume request is running or queued for this queue (putMessage's dispatchToConsume). */
   consuming = false;
-  /** Taken for consumption, not committed yet (consumingMsgOrderlyTreeMap). */
-  private taken: StoredMessage | null = null;
+  /** Taken for consumption, not committed yet (consumingMsgOrderlyTreeMap), in offset order. */
+  private taken: StoredMessage[] | null = null;
 
   constructor(readonly mq: MessageQueue, nextOffset: number) {
     this.nextOffset = nextOffset;
   }
 
   get msgCount(): number {
-    return this.taken === null ? this.cached.size : this.cached.size + 1;
+    return this.taken === null ? this.cached.size : this.cached.size + this.taken.length;
   }
 
   /** Offsets spanned by the cache (consumeConcurrentlyMaxSpan flow control). */
@@ -54,28 +54,44 @@ export class ProcessQueue {
     return this.cached.keys().next().value!;
   }
 
+  /** removeMessage(msgs) for one listener call: msgs[from, from + count) out, then one offset to commit. */
+  removeAll(msgs: readonly StoredMessage[], from: number, count: number): number {
+    if (count === 1) return this.remove(msgs[from].queueOffset);
+    if (this.maxOffset < 0) return -1;
+    for (let i = from; i < from + count; i++) this.cached.delete(msgs[i].queueOffset);
+    if (this.cached.size === 0) return this.maxOffset + 1;
+    return this.cached.keys().next().value!;
+  }
+
   // ---- orderly ----
 
-  /** takeMessages(1): the first cached message, held aside until commit(). */
-  takeFirst(): StoredMessage | null {
-    if (this.taken) return this.taken;
-    const first = this.cached.values().next();
-    if (first.done) return null;
-    this.taken = first.value;
-    this.cached.delete(first.value.queueOffset);
-    return this.taken;
+  /**
+   * takeMessages(batchSize): up to `batchSize` messages from the head of the cache, held aside
+   * until commit(). Messages given back by again() are the smallest offsets, so they come first
+   * (RocketMQ puts them back into msgTreeMap), topped up from the cache.
+   */
+  take(batchSize: number): StoredMessage[] | null {
+    const out = this.taken ?? [];
+    for (const m of this.cached.values()) {
+      if (out.length >= batchSize) break;
+      out.push(m);
+    }
+    if (out.length === 0) return null;
+    for (let i = this.taken === null ? 0 : this.taken.length; i < out.length; i++) this.cached.delete(out[i].queueOffset);
+    this.taken = out;
+    return out;
   }
 
-  /** commit(): the offset after the consumed message (-1 when none). */
+  /** commit(): the offset after the last consumed message (-1 when none). */
   commit(): number {
-    const m = this.taken;
+    const t = this.taken;
     this.taken = null;
-    return m ? m.queueOffset + 1 : -1;
+    return t ? t[t.length - 1].queueOffset + 1 : -1;
   }
 
-  /** makeMessageToConsumeAgain: the taken message is consumed again (a copy with reconsumeTimes + 1). */
+  /** makeMessageToConsumeAgain: the taken messages are consumed again (copies with reconsumeTimes + 1). */
   again(): void {
-    if (this.taken) this.taken = { ...this.taken, reconsumeTimes: this.taken.reconsumeTimes + 1 };
+    if (this.taken) this.taken = this.taken.map((m) => ({ ...m, reconsumeTimes: m.reconsumeTimes + 1 }));
   }
 
   /** hasTempMessage: cached messages not consumed yet. */

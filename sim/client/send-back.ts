@@ -12,6 +12,8 @@
 //    (DefaultMQProducer.send: 1 + retryTimesWhenSendFailed attempts).
 //  - If both fail: reconsumeTimes + 1 locally and the message is consumed again in
 //    5 s (submitConsumeRequestLater); it stays in the process queue, holding the offset.
+// A listener call of several messages (consumeMessageBatchMaxSize > 1) fails as a whole:
+// every message of it takes this path, one after another (handleFailures).
 // The consume thread is busy until this finishes (a sync call in RocketMQ).
 
 import type { Rng } from "../core/random.js";
@@ -38,29 +40,53 @@ export interface SendBackHost {
   rng: Rng;
   now: () => number;
   emit: (e: EventInput) => void;
-  /** The message is done with (sent back or dropped): remove it from the process queue. */
-  settle: (pq: ProcessQueue, msg: StoredMessage) => void;
-  /** Consume it again later (the copy carries the incremented reconsumeTimes). */
-  again: (pq: ProcessQueue, msg: StoredMessage, delayUs: number) => void;
+  /** These messages are done with (sent back or dropped): removeMessage, then the offset update. */
+  settle: (pq: ProcessQueue, msgs: readonly StoredMessage[], from: number, count: number) => void;
+  /** Consume these again later (the copies carry the incremented reconsumeTimes). */
+  again: (pq: ProcessQueue, msgs: readonly StoredMessage[], delayUs: number) => void;
 }
 
-export function handleFailure(h: SendBackHost, pq: ProcessQueue, msg: StoredMessage, release: () => void): void {
-  const event = (result: "fallback" | "local" | "dropped") => h.emit({ type: "sendback", node: h.node, group: h.group,
+/**
+ * processConsumeResult for a listener call answered RECONSUME_LATER: ackIndex = -1, so every
+ * message of the call msgs[from, from + count) is failed. CLUSTERING sends them back one after
+ * another (sendMessageBack is synchronous on the consume thread); those whose send-back failed go
+ * to msgBackFailed and are resubmitted together in 5 s (submitConsumeRequestLater, which chunks
+ * them again); the rest are removed from the process queue in one removeMessage and the offset is
+ * updated once. BROADCASTING drops them all (logged only). `release` frees the consume thread.
+ */
+export function handleFailures(h: SendBackHost, pq: ProcessQueue, msgs: readonly StoredMessage[], from: number, count: number,
+                               release: () => void): void {
+  const event = (msg: StoredMessage, result: "fallback" | "local" | "dropped") => h.emit({ type: "sendback", node: h.node, group: h.group,
     msgId: msg.msgId, topic: msg.props?.RETRY_TOPIC ?? pq.mq.topic, reconsumeTimes: msg.reconsumeTimes + 1, result });
-  if (h.broadcasting) { event("dropped"); h.settle(pq, msg); release(); return; }
-  const done = (ok: boolean, viaFallback: boolean) => {
-    if (ok) { if (viaFallback) event("fallback"); h.settle(pq, msg); }
-    else { event("local"); h.again(pq, { ...msg, reconsumeTimes: msg.reconsumeTimes + 1 }, LOCAL_RETRY_US); }
+  if (h.broadcasting) {
+    for (let i = from; i < from + count; i++) event(msgs[i], "dropped");
+    h.settle(pq, msgs, from, count); release(); return;
+  }
+  let sentBack: StoredMessage[] | null = null, failed: StoredMessage[] | null = null;
+  const next = (i: number): void => {
+    if (i < from + count) { sendBackOne(h, pq, msgs[i], event, (ok) => { if (ok) (sentBack ??= []).push(msgs[i]); else (failed ??= []).push({ ...msgs[i], reconsumeTimes: msgs[i].reconsumeTimes + 1 }); next(i + 1); }); return; }
+    if (failed !== null) h.again(pq, failed, LOCAL_RETRY_US);
+    if (sentBack !== null) h.settle(pq, sentBack, 0, sentBack.length);
     release();
   };
+  next(from);
+}
+
+/** sendMessageBack for one message: CONSUMER_SEND_MSG_BACK, else the client's own send; `done(ok)`. */
+function sendBackOne(h: SendBackHost, pq: ProcessQueue, msg: StoredMessage,
+                     event: (msg: StoredMessage, result: "fallback" | "local") => void, done: (ok: boolean) => void): void {
+  const finish = (ok: boolean, viaFallback: boolean) => {
+    if (ok) { if (viaFallback) event(msg, "fallback"); } else event(msg, "local");
+    done(ok);
+  };
   const addr = h.client.masterAddr(pq.mq.brokerName);
-  const fallback = () => sendAsNormalMessage(h, msg, pq.mq.topic, (ok) => done(ok, true));
+  const fallback = () => sendAsNormalMessage(h, msg, pq.mq.topic, (ok) => finish(ok, true));
   if (addr === null) { fallback(); return; }
   h.client.remoting.invoke(addr, {
     code: RequestCode.CONSUMER_SEND_MSG_BACK, group: h.group, offset: msg.commitLogOffset, delayLevel: 0,
     maxReconsumeTimes: h.maxReconsumeTimes, originMsgId: msg.msgId,
   }, SEND_BACK_TIMEOUT_US, (err, resp) => {
-    if (!err && resp?.code === ResponseCode.SUCCESS) done(true, false);
+    if (!err && resp?.code === ResponseCode.SUCCESS) finish(true, false);
     else fallback();
   });
 }

@@ -37,6 +37,10 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
       tries.run(() => { throw ctx.src.error([...path, "consumeFailRate"],
         "consume failures are retried by push consumers (consumeType: push); a lite pull consumer's application handles its own", "key"); });
     }
+    if (c.consumeType === "pull" && c.consumeMessageBatchMaxSize !== undefined) {
+      tries.run(() => { throw ctx.src.error([...path, "consumeMessageBatchMaxSize"],
+        "consumeMessageBatchMaxSize sizes a push consumer's listener calls (consumeType: push); a lite pull consumer has no listener (use pullBatchSize)", "key"); });
+    }
     const consumeTime = c.consumeTime === undefined ? undefined : tries.run(() => distribution(ctx.src, [...path, "consumeTime"], c.consumeTime!).dist);
     tries.check();
     return {
@@ -48,6 +52,7 @@ export function resolveConsumers(ctx: ConsumerContext, input: ScenarioInput): Co
       consumeTime: consumeTime ?? { distribution: "fixed", value: 1_000 },
       consumeFromWhere: c.consumeFromWhere ?? "CONSUME_FROM_LAST_OFFSET",
       pullBatchSize: c.pullBatchSize ?? 32,
+      consumeMessageBatchMaxSize: c.consumeMessageBatchMaxSize ?? 1,
       consumeMode: c.consumeMode ?? "concurrently",
       consumeFailRate: c.consumeFailRate ?? 0,
       maxReconsumeTimes: c.maxReconsumeTimes ?? -1,

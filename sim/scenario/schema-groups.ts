@@ -78,14 +78,16 @@ export const consumer = strict({
   virtualNodes: int().min(1).optional().describe("consistent-hash: virtual nodes per consumer (default 10)"),
   rooms: z.array(nonEmpty()).min(1).optional().describe("machine-room, machine-room-nearby: the machine rooms (consumeridcs) this group consumes"),
   queues: z.array(queueRef).min(1).optional().describe('config: the queues every consumer takes, as "brokerName:queueId"'),
-  consumeTime: distribution.optional().describe("time the listener spends per message (default fixed 1ms)"),
+  consumeTime: distribution.optional().describe("time the listener spends per message (default fixed 1ms); a listener call of n messages takes the sum of n draws"),
   consumeFromWhere: choice(["CONSUME_FROM_LAST_OFFSET", "CONSUME_FROM_FIRST_OFFSET", "CONSUME_FROM_TIMESTAMP"], "consumeFromWhere").optional()
     .describe("where a group without a stored offset starts (default CONSUME_FROM_LAST_OFFSET)"),
   pullBatchSize: int().min(1).max(1024).optional().describe("messages per pull (default 32)"),
+  consumeMessageBatchMaxSize: int().min(1).max(1024).optional()
+    .describe("push consumer: at most this many messages per listener call (default 1); the call succeeds or fails as a whole"),
   consumeMode: choice(["concurrently", "orderly"], "consumeMode").optional()
     .describe("MessageListenerConcurrently (default) or MessageListenerOrderly: one message of a queue at a time, under a broker lock"),
   consumeFailRate: z.number().min(0).max(1).optional()
-    .describe("fraction of deliveries the listener answers RECONSUME_LATER (default 0); retried via %RETRY%<group>, then %DLQ%<group>"),
+    .describe("fraction of listener calls answered RECONSUME_LATER (default 0), every message of the call failing; retried via %RETRY%<group>, then %DLQ%<group>"),
   maxReconsumeTimes: int().min(-1).optional()
     .describe("DefaultMQPushConsumer.maxReconsumeTimes: retries before the dead-letter queue (default -1 = 16)"),
 });

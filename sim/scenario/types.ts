@@ -97,13 +97,15 @@ export interface ConsumerGroupSpec extends ClientGroupSpec {
   allocateStrategy: AllocateStrategyName;
   /** Options of the strategy: virtual nodes (consistent-hash), rooms (machine-room…), queues (config). */
   allocateOptions: { virtualNodes?: number; rooms?: string[]; queues?: { brokerName: string; queueId: number }[] };
-  /** How long the listener takes per message, µs. */
+  /** How long the listener takes per message, µs (a call of n messages takes the sum of n draws). */
   consumeTime: Distribution;
   consumeFromWhere: "CONSUME_FROM_LAST_OFFSET" | "CONSUME_FROM_FIRST_OFFSET" | "CONSUME_FROM_TIMESTAMP";
   pullBatchSize: number;
+  /** DefaultMQPushConsumer.consumeMessageBatchMaxSize: messages per listener call (1..1024, default 1). */
+  consumeMessageBatchMaxSize: number;
   /** MessageListenerConcurrently or MessageListenerOrderly. */
   consumeMode: "concurrently" | "orderly";
-  /** Probability that one delivery fails (the listener returns RECONSUME_LATER). */
+  /** Probability that one listener call fails (returns RECONSUME_LATER / SUSPEND_CURRENT_QUEUE_A_MOMENT); the whole call's messages are retried. */
   consumeFailRate: number;
   /** -1 = RocketMQ's default (16 for concurrent consumption). */
   maxReconsumeTimes: number;

@@ -91,7 +91,9 @@ export const TraceEvent = z.discriminatedUnion("type", [
   // A consumer's listener got a message (node = consumer).
   z.object({ ...base, type: z.literal("consume"), group: z.string(), msgId: z.string(), topic: z.string(),
     brokerName: z.string(), queueId: z.number(), queueOffset: z.number(), bornUs: z.number(),
-    reconsumeTimes: z.number(), tags: z.string().optional() }),
+    reconsumeTimes: z.number(), tags: z.string().optional(),
+    // Messages in this listener call; only when the group's consumeMessageBatchMaxSize > 1.
+    batch: z.number().optional() }),
   // A delivery failed (the listener answered RECONSUME_LATER) and what became of it:
   // retry / dlq: the broker (node) stored the copy in %RETRY% (via the delay levels) or %DLQ%;
   // fallback: the consumer (node) sent the copy itself after CONSUMER_SEND_MSG_BACK failed;
