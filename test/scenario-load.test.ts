@@ -77,7 +77,7 @@ const PRODUCER_DEFAULTS = {
 const CONSUMER_DEFAULTS = {
   startUs: 0, config: {}, messageModel: "CLUSTERING", consumeType: "push", subscription: "*",
   allocateStrategy: "averagely", allocateOptions: {}, consumeTime: { distribution: "fixed", value: 1_000 },
-  consumeFromWhere: "CONSUME_FROM_LAST_OFFSET", pullBatchSize: 32, consumeMode: "concurrently", consumeFailRate: 0, maxReconsumeTimes: -1,
+  consumeFromWhere: "CONSUME_FROM_LAST_OFFSET", pullBatchSize: 32, consumeMessageBatchMaxSize: 1, consumeMode: "concurrently", consumeFailRate: 0, maxReconsumeTimes: -1,
 };
 
 describe("a valid scenario", () => {
@@ -297,7 +297,7 @@ describe("broker groups, producers, consumers, trace and disk faults", () => {
       messageModel: "BROADCASTING", consumeType: "pull", subscription: "TagA || TagB",
       allocateStrategy: "averagely", allocateOptions: {},
       consumeTime: { distribution: "exponential", mean: 5_000 }, consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET", pullBatchSize: 16,
-      consumeMode: "concurrently", consumeFailRate: 0, maxReconsumeTimes: -1,
+      consumeMessageBatchMaxSize: 1, consumeMode: "concurrently", consumeFailRate: 0, maxReconsumeTimes: -1,
     });
     expect(s.consumers.slice(1).map((c) => [c.allocateStrategy, c.allocateOptions])).toEqual([
       ["consistent-hash", { virtualNodes: 10 }],

@@ -72,12 +72,13 @@ export class ProcessQueue {
    */
   take(batchSize: number): StoredMessage[] | null {
     const out = this.taken ?? [];
+    const given = out.length; // already out of the cache
     for (const m of this.cached.values()) {
       if (out.length >= batchSize) break;
       out.push(m);
     }
     if (out.length === 0) return null;
-    for (let i = this.taken === null ? 0 : this.taken.length; i < out.length; i++) this.cached.delete(out[i].queueOffset);
+    for (let i = given; i < out.length; i++) this.cached.delete(out[i].queueOffset);
     this.taken = out;
     return out;
   }
