@@ -10,11 +10,12 @@ import { throughput } from "../bench/throughput.js";
 import { parseArgs, UsageError } from "./args.js";
 
 export const BENCH_USAGE = `usage: rocketsim bench timer-storm [--processes N] [--until DURATION] [--baseline FILE]
-       rocketsim bench throughput [--until DURATION]
+       rocketsim bench throughput [--until DURATION] [--batch N]
 
 throughput: 2 NameServers, 4 broker groups x 8 queues, 20 producers at 1 000 msg/s each,
 20 consumers, 600 s virtual (12 M messages), per-message trace off; prints
-{messages, wall_s, messages_per_s, peak_rss_mb} (messages = consumed end to end).
+{messages, wall_s, messages_per_s, peak_rss_mb, batch} (messages = consumed end to end).
+--batch N: producers send batches of N messages (send(Collection); default 1).
 
 timer-storm: process i waits (500 + i mod 1000) ms again and again; counts the timeouts
 fired before --until (default 10000 processes, 600s => 6 590 660 events) and prints
@@ -22,13 +23,15 @@ fired before --until (default 10000 processes, 600s => 6 590 660 events) and pri
 or --baseline FILE) present, it runs that too, in the same run, and prints the ratio.`;
 
 export function benchCommand(argv: string[]): number {
-  const a = parseArgs(argv, { processes: "value", until: "value", baseline: "value", help: "flag" });
+  const a = parseArgs(argv, { processes: "value", until: "value", baseline: "value", batch: "value", help: "flag" });
   if (a.flags.has("help") || a.positionals.length === 0) { console.log(BENCH_USAGE); return a.flags.has("help") ? 0 : 2; }
   const which = a.positionals[0];
   if (which === "throughput") {
     const u = parseDurationUs(a.values.get("until") ?? "600s");
     if (typeof u === "string") throw new UsageError(`--until: ${u}`);
-    console.log(JSON.stringify(throughput(Math.max(1, Math.round(u / 1e6)))));
+    const batch = Number(a.values.get("batch") ?? 1);
+    if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch: "${a.values.get("batch")}" is not a positive integer`);
+    console.log(JSON.stringify(throughput(Math.max(1, Math.round(u / 1e6)), batch)));
     return 0;
   }
   if (which !== "timer-storm") throw new UsageError(`unknown benchmark "${which}" (known: timer-storm, throughput)`);
