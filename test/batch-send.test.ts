@@ -112,6 +112,29 @@ describe("producer batchSize", () => {
   });
 });
 
+describe("batches under DLedger and Controller failover", () => {
+  for (const [failover, slaves, profile] of [["dledger", 2, "4.9"], ["controller", 1, "5.3"]] as const) {
+    it(`${failover}: every batch stored in one block, nothing lost`, () => {
+      const { r } = runYaml(`name: t
+seed: 7
+duration: 40s
+profile: "${profile}"
+cluster:
+  nameservers: 1
+  brokers:
+    - { name: broker-a, slaves: ${slaves}, failover: ${failover} }
+topics:
+  - { name: T, brokers: [broker-a], writeQueueNums: 2, readQueueNums: 2 }
+producers:
+  - { group: pg, topic: T, rate: 160, start: 10s, count: 2000, batchSize: 8 }
+consumers:
+  - { group: cg, topic: T }
+`);
+      expect(r.checks).toMatchObject({ sent: 2000, acknowledged: 2000, consumed: 2000, lost: 0, duplicates: 0, batchesSent: 250, batchesStored: 250, batchesSplit: 0 });
+    });
+  }
+});
+
 describe("loader: what RocketMQ refuses for batches", () => {
   const bad = (producer: string) => {
     try { loadScenarioText(SCN(producer), "t.yaml"); } catch (e) { if (e instanceof ScenarioError) return e.message; throw e; }

@@ -61,25 +61,23 @@ export function processSendBatch(ctx: SendContext, req: SendBatchRequest, reply:
 }
 
 /**
- * A store without batch puts (the DLedger CommitLog here): the inner messages are put one
- * after another; the batch answers once all are in (the first not-OK status it met), or
- * with the first failure — the messages before it stay stored. DLedgerCommitLog
- * #asyncPutMessages appends them as one BatchAppendEntryRequest instead (not modelled).
+ * A store without batch puts (the DLedger CommitLog here): the inner messages are put all
+ * at once, back to back (so they take consecutive entries and offsets), and the batch
+ * answers once all are in (with the first not-OK status met), or at the first failure —
+ * the others may still be stored. DLedgerCommitLog#asyncPutMessages appends them with one
+ * BatchAppendEntryRequest instead; here each entry is replicated on its own (in parallel).
  */
 function putEach(put: (req: PutRequest, done: (status: string, r?: PutResult) => void) => void, puts: PutRequest[],
   done: (status: string, r?: PutResult, queueOffsets?: number[]) => void): void {
-  const phys: number[] = [], offsets: number[] = [];
-  let status = "PUT_OK", first: PutResult | undefined;
-  const next = (i: number): void => {
-    if (i === puts.length) { done(status, { ...first!, batchPhys: phys }, offsets); return; }
-    put(puts[i], (st, r) => {
-      if (!r) { done(st); return; }
-      if (status === "PUT_OK") status = st;
-      first ??= r;
-      phys.push(r.commitLogOffset);
-      offsets.push(r.queueOffset);
-      next(i + 1);
-    });
-  };
-  next(0);
+  const phys: number[] = new Array(puts.length), offsets: number[] = new Array(puts.length);
+  const statuses: string[] = new Array(puts.length);
+  let left = puts.length, failed = false, first: PutResult | undefined;
+  puts.forEach((req, i) => put(req, (st, r) => {
+    if (failed) return;
+    if (!r) { failed = true; done(st); return; }
+    if (i === 0) first = r;
+    phys[i] = r.commitLogOffset; offsets[i] = r.queueOffset; statuses[i] = st;
+    if (--left > 0) return;
+    done(statuses.find((x) => x !== "PUT_OK") ?? "PUT_OK", { ...first!, batchPhys: phys }, offsets);
+  }));
 }
