@@ -106,6 +106,15 @@ describe("producer batchSize", () => {
     expect(r.checks).toMatchObject({ sent: 2992, acknowledged: 2992, consumed: 2992, lost: 0, duplicates: 0, batchesSent: 187, batchesSplit: 0 });
   });
 
+  it("refuses a batch over 4 MiB on the client, before any request (Validators#checkMessage)", () => {
+    const { events } = runYaml(SCN("rate: 10, count: 8, batchSize: 4, size: 1MB"));
+    const results = events.filter((e): e is Ev<"send.result"> => e.type === "send.result");
+    expect(results.map((e) => [e.status, e.attempts, e.batch])).toEqual(Array(8).fill(["MESSAGE_ILLEGAL", 0, 4]));
+    expect(events.some((e) => e.type === "store")).toBe(false);
+    const ok = runYaml(SCN("rate: 10, count: 6, batchSize: 3, size: 1MB")).events;
+    expect(ok.filter((e) => e.type === "send.result" && e.stored)).toHaveLength(6);
+  });
+
   it("batchSize 1 is the plain send (no batch fields)", () => {
     const { events } = runYaml(SCN("rate: 10, count: 3, batchSize: 1"));
     expect(events.filter((e) => e.type === "send" || e.type === "send.result" || e.type === "store").every((e) => !("batch" in e))).toBe(true);
