@@ -72,7 +72,7 @@ const DEFAULT_DISK = {
 };
 const PRODUCER_DEFAULTS = {
   startUs: 0, config: {}, rate: 0, arrival: "constant", size: { distribution: "fixed", value: 1024 },
-  tags: [], tagPick: "round-robin", keys: false, sendMode: "sync",
+  tags: [], tagPick: "round-robin", keys: false, sendMode: "sync", batchSize: 1,
 };
 const CONSUMER_DEFAULTS = {
   startUs: 0, config: {}, messageModel: "CLUSTERING", consumeType: "push", subscription: "*",
@@ -274,7 +274,7 @@ describe("broker groups, producers, consumers, trace and disk faults", () => {
       group: "p1", instances: 1, topic: "T", startUs: 1_000_000, stopUs: 120_000_000,
       config: { sendMsgTimeout: 1_000_000, retryTimesWhenSendFailed: 5 },
       rate: 100, arrival: "poisson", count: 50, size: { distribution: "fixed", value: 4096 },
-      tags: [{ tag: "TagA", weight: 1 }, { tag: "TagB", weight: 1 }], tagPick: "round-robin", keys: true, sendMode: "async",
+      tags: [{ tag: "TagA", weight: 1 }, { tag: "TagB", weight: 1 }], tagPick: "round-robin", keys: true, sendMode: "async", batchSize: 1,
     });
     expect(s.producers[1]).toMatchObject({
       size: { distribution: "uniform", min: 512, max: 2048 },

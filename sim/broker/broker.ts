@@ -38,6 +38,7 @@ import { ConsumerManager } from "./consumer-manager.js";
 import { OffsetManager } from "./offset-manager.js";
 import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
+import { processSendBatch, type SendBatchRequest } from "./send-batch-processor.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
 import { SlaveSync } from "./slave-sync.js";
 import { registerBrokerAll, unregisterBrokerAll, type BrokerIdentity } from "./outer-api.js";
@@ -157,13 +158,20 @@ export class Broker implements Process {
         // which every controller-mode master is (ReplicasManager#changeToMaster).
         if (this.conf.role === "SYNC_MASTER" && !cc.hasEnoughInSyncReplicas()) { done("IN_SYNC_REPLICAS_NOT_ENOUGH"); return; }
         store.putMessage(req, done);
-      } } as Pick<StorePort, "putMessage"> as StorePort) : null;
+      }, putMessages: (reqs, done) => { // the same checks, CommitLog#asyncPutMessages
+        if (this.fenced) { done("SERVICE_NOT_AVAILABLE"); return; }
+        if (this.conf.role === "SYNC_MASTER" && !cc.hasEnoughInSyncReplicas()) { done("IN_SYNC_REPLICAS_NOT_ENOUGH"); return; }
+        store.putMessages!(reqs, done);
+      } } as Pick<StorePort, "putMessage" | "putMessages"> as StorePort) : null;
     this.sendCtx = {
       store: put ?? this.store, topics: this.topics, writable: () => true,
       autoCreateTopicEnable: this.flag("autoCreateTopicEnable"),
       topicCreated: () => this.topicsChanged(),
-      stored: (req, r) => this.env.tracer.emitEvent({ t: this.env.engine.nowUs, type: "store", node: this.node.name, msgId: req.msgId,
-        topic: req.topic, queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }),
+      stored: (req, r, batch) => this.env.tracer.emitEvent(batch === undefined
+        ? { t: this.env.engine.nowUs, type: "store", node: this.node.name, msgId: req.msgId,
+          topic: req.topic, queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset }
+        : { t: this.env.engine.nowUs, type: "store", node: this.node.name, msgId: req.msgId,
+          topic: req.topic, queueId: req.queueId, queueOffset: r.queueOffset, commitLogOffset: r.commitLogOffset, batch }),
       offsetMsgId: offsetMsgIdFactory(this.node.ip, num(s, "broker", "listenPort")), profile: this.env.profile,
     };
     this.retry = new RetryService({ node: this.node, store: this.store, put: this.sendCtx.store, topics: this.topics,
@@ -342,6 +350,9 @@ export class Broker implements Process {
       case RequestCode.SEND_MESSAGE:
       case RequestCode.SEND_MESSAGE_V2:
         processSend(this.sendCtx, req as unknown as SendRequest, reply);
+        return;
+      case RequestCode.SEND_BATCH_MESSAGE:
+        processSendBatch(this.sendCtx, req as unknown as SendBatchRequest, reply);
         return;
       case RequestCode.PULL_MESSAGE:
         this.pull.process(req as unknown as PullRequest, reply);

@@ -34,8 +34,8 @@ export interface SendContext {
   autoCreateTopicEnable: boolean;
   /** A topic was created: bump the data version and register at once. */
   topicCreated: (tc: TopicConfig) => void;
-  /** A put succeeded: what was stored where (a delayed or dead-lettered message under its stored topic). */
-  stored: (put: PutRequest, r: PutResult) => void;
+  /** A put succeeded: what was stored where (a delayed or dead-lettered message under its stored topic; `batch`: the size of the batch it came in). */
+  stored: (put: PutRequest, r: PutResult, batch?: number) => void;
   offsetMsgId: (commitLogOffset: number) => string;
   /** 4.9.8 answers OS_PAGECACHE_BUSY with SYSTEM_ERROR, 5.x with SYSTEM_BUSY (SendMessageProcessor#handlePutMessageResult). */
   profile?: "4.9" | "5.3";
@@ -52,13 +52,40 @@ const PUT_TO_CODE: Record<string, number> = {
 };
 
 export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Response) => void): void {
-  if (!ctx.writable()) { reply({ code: 16 /* NO_PERMISSION */, remark: "the broker sending message is forbidden" }); return; }
+  if (msgCheck(ctx, req, reply) === null) return;
+  const inner: PutRequest = {
+    topic: req.topic, queueId: req.queueId, tags: req.tags, keys: req.keys, msgId: req.msgId, bornUs: req.bornUs,
+    bodySize: req.bodySize, producerGroup: req.producerGroup, reconsumeTimes: req.reconsumeTimes,
+  };
+  if (req.props) inner.props = req.props; // last key, as a spread would put it, without a spread per message
+  const put = retryOrDlq(ctx, req, inner);
+  ctx.store.putMessage(put, (status, r) => {
+    const code = putCode(ctx, status);
+    if (r) ctx.stored(put, r);
+    reply(r
+      ? { code, queueId: req.queueId, queueOffset: r.queueOffset, offsetMsgId: ctx.offsetMsgId(r.commitLogOffset) }
+      : { code, remark: status });
+  });
+}
+
+/** The response code of a put's status (SendMessageProcessor#handlePutMessageResult). */
+export function putCode(ctx: SendContext, status: string): number {
+  return status === "OS_PAGE_CACHE_BUSY" && ctx.profile === "4.9" ? ResponseCode.SYSTEM_ERROR : PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
+}
+
+/**
+ * AbstractSendMessageProcessor#msgCheck (single and batch sends): the broker is writable,
+ * the topic exists (or is auto-created), the queueId is in range. Null: already answered.
+ */
+export function msgCheck(ctx: SendContext, req: Pick<SendRequest, "topic" | "queueId" | "defaultTopicQueueNums">,
+  reply: (r: Response) => void): TopicConfig | null {
+  if (!ctx.writable()) { reply({ code: 16 /* NO_PERMISSION */, remark: "the broker sending message is forbidden" }); return null; }
   let tc = ctx.topics.get(req.topic);
   if (!tc) {
     const tbw = ctx.topics.get("TBW102");
     if (!ctx.autoCreateTopicEnable || !tbw || (tbw.perm & Perm.INHERIT) === 0) {
       reply({ code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${req.topic}] not exist, apply first please!` });
-      return;
+      return null;
     }
     const n = Math.min(req.defaultTopicQueueNums, tbw.writeQueueNums);
     tc = { topicName: req.topic, readQueueNums: n, writeQueueNums: n, perm: tbw.perm & ~Perm.INHERIT, topicSysFlag: 0 };
@@ -67,21 +94,9 @@ export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Respo
   }
   if (req.queueId >= Math.max(tc.readQueueNums, tc.writeQueueNums)) {
     reply({ code: ResponseCode.SYSTEM_ERROR, remark: `request queueId[${req.queueId}] is illegal` });
-    return;
+    return null;
   }
-  const inner: PutRequest = {
-    topic: req.topic, queueId: req.queueId, tags: req.tags, keys: req.keys, msgId: req.msgId, bornUs: req.bornUs,
-    bodySize: req.bodySize, producerGroup: req.producerGroup, reconsumeTimes: req.reconsumeTimes,
-  };
-  if (req.props) inner.props = req.props; // last key, as a spread would put it, without a spread per message
-  const put = retryOrDlq(ctx, req, inner);
-  ctx.store.putMessage(put, (status, r) => {
-    const code = status === "OS_PAGE_CACHE_BUSY" && ctx.profile === "4.9" ? ResponseCode.SYSTEM_ERROR : PUT_TO_CODE[status] ?? ResponseCode.SYSTEM_ERROR;
-    if (r) ctx.stored(put, r);
-    reply(r
-      ? { code, queueId: req.queueId, queueOffset: r.queueOffset, offsetMsgId: ctx.offsetMsgId(r.commitLogOffset) }
-      : { code, remark: status });
-  });
+  return tc;
 }
 
 /**

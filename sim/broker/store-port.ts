@@ -15,6 +15,8 @@ export interface StorePort extends HaStore {
   role: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
   start(): void;
   putMessage(req: PutRequest, done: (status: string, r?: PutResult) => void): void;
+  /** A batch as one put (SEND_BATCH_MESSAGE); absent: the broker puts the messages one by one. */
+  putMessages?(reqs: PutRequest[], done: (status: string, r?: PutResult) => void): void;
   getMessage(topic: string, queueId: number, offset: number, maxMsgNums: number, filter: (tagsCode: number) => boolean): GetResult;
   getMaxOffsetInQueue(topic: string, queueId: number): number;
   getMinOffsetInQueue(topic: string, queueId: number): number;

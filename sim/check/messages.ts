@@ -40,6 +40,7 @@
 //  Deliveries with reconsumeTimes > 0 are the retry mechanism at work: counted
 //  (`redelivered`), not checked.
 
+import { BatchTracker } from "./msg-batches.js";
 import type { TraceEvent } from "../trace/schema.js";
 import { DLQ_PREFIX, RETRY_PREFIX } from "../remoting/topics.js";
 import { GroupState, type GroupSummary, type Subscription } from "./msg-groups.js";
@@ -85,6 +86,10 @@ export interface MessageSummary {
   resendTrackingEvicted: number;
   /** Oneway sends: no answer, so never acknowledged, never failed, never lost. */
   oneway: number;
+  /** Batch sends (msg-batches.ts): batches sent, puts of a batch on brokers, stored batches not in one block (must be 0). */
+  batchesSent: number;
+  batchesStored: number;
+  batchesSplit: number;
 }
 
 export interface MessageCheckerOptions {
@@ -119,6 +124,7 @@ export class MessageChecker {
   private readonly queueKeys = new QueueKeys();
   private readonly avail = new SendAvailability();
   private readonly latency = new LatencyHistogram();
+  private readonly batches = new BatchTracker();
   private readonly sendFailures = new Map<string, number>();
   private readonly storedNotOk = new Map<string, number>();
   private readonly sampleUs: number;
@@ -177,6 +183,7 @@ export class MessageChecker {
       resendDuplicates: sum((g) => g.resendDuplicates),
       filterViolations: sum((g) => g.filterViolations),
       untrackedAcks: this.untrackedAcks, resendTrackingEvicted: this.ids.evicted, oneway: this.oneway,
+      batchesSent: this.batches.sent, batchesStored: this.batches.stored, batchesSplit: this.batches.split,
     };
   }
 
@@ -202,11 +209,13 @@ export class MessageChecker {
     this.sent++;
     this.avail.onSend(e.t);
     this.ids.onSend(e.msgId, e.tags);
+    if (e.batch !== undefined) this.batches.onSend(e);
     if (e.delayLevel !== undefined) this.delayed.onSend(e.msgId, e.topic);
   }
 
   /** Dead letters, and the real position of a delayed message when its delay ends. */
   private onStore(e: Ev<"store">): void {
+    if (e.batch !== undefined) this.batches.onStore(e);
     if (e.topic.startsWith(DLQ_PREFIX)) { this.group(e.topic.slice(DLQ_PREFIX.length)).deadLettered++; return; }
     if (this.delayed.size === 0) return;
     const d = this.delayed.onStore(e.msgId, e.topic);

@@ -10,11 +10,12 @@ import { throughput } from "../bench/throughput.js";
 import { parseArgs, UsageError } from "./args.js";
 
 export const BENCH_USAGE = `usage: rocketsim bench timer-storm [--processes N] [--until DURATION] [--baseline FILE]
-       rocketsim bench throughput [--until DURATION] [--consume-batch N]
+       rocketsim bench throughput [--until DURATION] [--batch N] [--consume-batch N]
 
 throughput: 2 NameServers, 4 broker groups x 8 queues, 20 producers at 1 000 msg/s each,
 20 consumers, 600 s virtual (12 M messages), per-message trace off; prints
-{messages, wall_s, messages_per_s, peak_rss_mb, consumeBatch} (messages = consumed end to end).
+{messages, wall_s, messages_per_s, peak_rss_mb, batch, consumeBatch} (messages = consumed end to end).
+--batch N: producers send batches of N messages (send(Collection); default 1).
 --consume-batch N (1..1024, default 1) sets the consumers' consumeMessageBatchMaxSize.
 
 timer-storm: process i waits (500 + i mod 1000) ms again and again; counts the timeouts
@@ -23,17 +24,19 @@ fired before --until (default 10000 processes, 600s => 6 590 660 events) and pri
 or --baseline FILE) present, it runs that too, in the same run, and prints the ratio.`;
 
 export function benchCommand(argv: string[]): number {
-  const a = parseArgs(argv, { processes: "value", until: "value", baseline: "value", "consume-batch": "value", help: "flag" });
+  const a = parseArgs(argv, { processes: "value", until: "value", baseline: "value", batch: "value", "consume-batch": "value", help: "flag" });
   if (a.flags.has("help") || a.positionals.length === 0) { console.log(BENCH_USAGE); return a.flags.has("help") ? 0 : 2; }
   const which = a.positionals[0];
   if (which === "throughput") {
     const u = parseDurationUs(a.values.get("until") ?? "600s");
     if (typeof u === "string") throw new UsageError(`--until: ${u}`);
-    const batch = Number(a.values.get("consume-batch") ?? 1);
-    if (!Number.isInteger(batch) || batch < 1 || batch > 1024) {
+    const batch = Number(a.values.get("batch") ?? 1);
+    if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch: "${a.values.get("batch")}" is not a positive integer`);
+    const consumeBatch = Number(a.values.get("consume-batch") ?? 1);
+    if (!Number.isInteger(consumeBatch) || consumeBatch < 1 || consumeBatch > 1024) {
       throw new UsageError(`--consume-batch: "${a.values.get("consume-batch")}" is not an integer in 1..1024 (consumeMessageBatchMaxSize)`);
     }
-    console.log(JSON.stringify(throughput(Math.max(1, Math.round(u / 1e6)), batch)));
+    console.log(JSON.stringify(throughput(Math.max(1, Math.round(u / 1e6)), { batch, consumeBatch })));
     return 0;
   }
   if (which !== "timer-storm") throw new UsageError(`unknown benchmark "${which}" (known: timer-storm, throughput)`);

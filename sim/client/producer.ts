@@ -11,6 +11,9 @@
 // - async: one attempt; network failures retried up to retryTimesWhenSendAsyncFailed
 //   times on another broker; broker error answers are not retried.
 // - oneway: one attempt, no answer.
+// Batches (batchSize N > 1, producer-batch.ts): the application collects N arriving
+// messages and calls send(Collection) — one SEND_BATCH_MESSAGE to one queue, with the
+// same retry rules (a retry resends the whole batch).
 
 import type { Node, Process } from "../core/node.js";
 import { sampler, type Sampler } from "../core/distribution.js";
@@ -24,9 +27,10 @@ import { FaultStrategy, type PublishQueue } from "./fault-strategy.js";
 import { MQClient } from "./mq-client.js";
 import { UniqIdFactory } from "./msg-id.js";
 import { publishQueues } from "./route.js";
+import { batchRequest, batchTooBig, emitBatchResults, emitBatchSends } from "./producer-batch.js";
 import { sendOutcome, type SendOutcome } from "./send-status.js";
 
-interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number; delayLevel?: number }
+export interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number; delayLevel?: number }
 
 export class Producer implements Process {
   readonly client: MQClient;
@@ -38,6 +42,8 @@ export class Producer implements Process {
   private rng: Rng;
   private sent = 0;
   private tagIndex = 0;
+  /** batchSize > 1: messages arrived and not yet sent (msgId and bornUs set at the send). */
+  private pending: Msg[] = [];
 
   constructor(private readonly node: Node, private readonly env: Env, private readonly spec: ProducerGroupSpec, namesrvIps: string[]) {
     this.client = new MQClient(node, env, { kind: "producer", group: spec.group, topics: [spec.topic], namesrvIps, config: spec.config });
@@ -65,8 +71,15 @@ export class Producer implements Process {
     if (this.spec.stopUs !== undefined && this.env.engine.nowUs >= this.spec.stopUs) return;
     if (this.spec.count !== undefined && this.sent >= this.spec.count) return;
     this.sent++;
-    this.sendOne();
-    this.scheduleNext(this.gapUs());
+    if (this.spec.batchSize === 1) { this.sendOne(); this.scheduleNext(this.gapUs()); return; }
+    this.pending.push(this.newMsg(this.env.engine.nowUs));
+    const gapUs = this.gapUs();
+    // The application sends what it holds when the batch is full, or when no more will come
+    // (count reached, or the next arrival would fall at/after stop, when the instance shuts down).
+    const last = (this.spec.count !== undefined && this.sent >= this.spec.count)
+      || (this.spec.stopUs !== undefined && this.env.engine.nowUs + gapUs >= this.spec.stopUs);
+    if (this.pending.length >= this.spec.batchSize || last) this.sendBatch();
+    this.scheduleNext(gapUs);
   };
 
   private gapUs(): number {
@@ -84,11 +97,34 @@ export class Producer implements Process {
     return tags[tags.length - 1].tag;
   }
 
-  private sendOne(): void {
-    const now = this.env.engine.nowUs;
-    const msg: Msg = { msgId: this.ids.next(now), topic: this.spec.topic, tags: this.pickTag(), size: this.sizeOf(this.rng), bornUs: now };
+  private newMsg(now: number): Msg {
+    const msg: Msg = { msgId: "", topic: this.spec.topic, tags: this.pickTag(), size: this.sizeOf(this.rng), bornUs: now };
     if (this.spec.keys) msg.keys = `${this.node.name}-${this.sent}`;
     if (this.spec.delayLevel !== undefined) msg.delayLevel = this.spec.delayLevel;
+    return msg;
+  }
+
+  /**
+   * send(Collection<Message>): DefaultMQProducer#batch gives every message its uniq id
+   * (MessageClientIDSetter#setUniqID) when the batch is made; the broker stores the
+   * batch's born timestamp in every inner record, so bornUs is this call's time.
+   */
+  private sendBatch(): void {
+    const now = this.env.engine.nowUs, msgs = this.pending;
+    this.pending = [];
+    for (const m of msgs) { m.msgId = this.ids.next(now); m.bornUs = now; }
+    emitBatchSends(this.env.tracer, now, this.node.name, this.spec.group, msgs);
+    // Validators#checkMessage(msgBatch) in sendDefaultImpl: the encoded batch over maxMessageSize
+    // is an MQClientException before any request (status MESSAGE_ILLEGAL, no attempt).
+    if (batchTooBig(msgs)) { this.finish(msgs, now, 0, { status: "MESSAGE_ILLEGAL", stored: false }); return; }
+    if (this.queues.length > 0) this.sendDefaultImpl(msgs);
+    else this.withRoute(() => this.sendDefaultImpl(msgs));
+  }
+
+  private sendOne(): void {
+    const now = this.env.engine.nowUs;
+    const msg = this.newMsg(now);
+    msg.msgId = this.ids.next(now);
     // Built key by key (same order as a literal would give): no copies on this hot path.
     const ev: Record<string, unknown> = { t: now, type: "send", node: this.node.name, group: this.spec.group, msgId: msg.msgId, topic: msg.topic };
     if (msg.tags !== undefined) ev.tags = msg.tags;
@@ -116,7 +152,7 @@ export class Producer implements Process {
 
   // ---- send path ---------------------------------------------------------------
 
-  private sendDefaultImpl(msg: Msg): void {
+  private sendDefaultImpl(msg: Msg | Msg[]): void {
     const start = this.env.engine.nowUs;
     // The publish info taken at the start serves every attempt, as in sendDefaultImpl
     // (a route update during the send does not change the queues it picks from).
@@ -140,12 +176,14 @@ export class Producer implements Process {
       if (elapsed >= budgetUs) { this.finish(msg, start, times, { status: "CALL_TIMEOUT", stored: false }); return; }
       const addr = this.client.masterAddr(q.brokerName);
       if (addr === null) { lastOutcome = { status: "BROKER_NOT_EXIST", stored: false }; attempt(); return; }
-      const req = {
-        code: RequestCode.SEND_MESSAGE_V2, producerGroup: this.spec.group, topic: msg.topic, queueId: q.queueId,
-        msgId: msg.msgId, tags: msg.tags, keys: msg.keys, bodySize: msg.size, bornUs: msg.bornUs,
-        defaultTopicQueueNums: this.client.setting("defaultTopicQueueNums"),
-        ...(msg.delayLevel !== undefined ? { delayLevel: msg.delayLevel } : {}),
-      };
+      const req = Array.isArray(msg)
+        ? batchRequest(this.spec.group, msg, q.queueId, this.client.setting("defaultTopicQueueNums"))
+        : {
+          code: RequestCode.SEND_MESSAGE_V2, producerGroup: this.spec.group, topic: msg.topic, queueId: q.queueId,
+          msgId: msg.msgId, tags: msg.tags, keys: msg.keys, bodySize: msg.size, bornUs: msg.bornUs,
+          defaultTopicQueueNums: this.client.setting("defaultTopicQueueNums"),
+          ...(msg.delayLevel !== undefined ? { delayLevel: msg.delayLevel } : {}),
+        };
       if (mode === "oneway") {
         // The call returns once the request is written; only a missing channel is reported.
         this.client.remoting.oneway(addr, req, (err) =>
@@ -176,8 +214,9 @@ export class Producer implements Process {
     attempt();
   }
 
-  private finish(msg: Msg, startUs: number, attempts: number, out: SendOutcome): void {
+  private finish(msg: Msg | Msg[], startUs: number, attempts: number, out: SendOutcome): void {
     const now = this.env.engine.nowUs;
+    if (Array.isArray(msg)) { emitBatchResults(this.env.tracer, now, this.node.name, msg, now - startUs, attempts, out); return; }
     const ev: Record<string, unknown> = { t: now, type: "send.result", node: this.node.name, msgId: msg.msgId, topic: msg.topic,
       status: out.status, stored: out.stored };
     if (out.stored) { ev.brokerName = out.brokerName; ev.queueId = out.queueId; ev.queueOffset = out.queueOffset; ev.offsetMsgId = out.offsetMsgId; }

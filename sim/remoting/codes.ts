@@ -17,6 +17,7 @@ export const RequestCode = {
   UNREGISTER_BROKER: 104,
   GET_ROUTEINFO_BY_TOPIC: 105,
   SEND_MESSAGE_V2: 310,
+  SEND_BATCH_MESSAGE: 320,
 } as const;
 
 export const ResponseCode = {

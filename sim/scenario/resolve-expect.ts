@@ -26,7 +26,7 @@ const ONLY_WITH: Record<string, readonly (typeof KINDS)[number][]> = {
 /** The figures of the message checks (sim/check/messages.ts summary). */
 const METRICS = ["sent", "acknowledged", "consumed", "lost", "duplicates", "orderViolations", "e2eLatencyMs", "sendFailures",
   "storedNotOk", "longestSendOutageMs", "sendOutageWindowMs", "byGroup", "recovery", "redelivered", "resendDuplicates",
-  "filterViolations", "untrackedAcks", "resendTrackingEvicted", "oneway"];
+  "filterViolations", "untrackedAcks", "resendTrackingEvicted", "oneway", "batchesSent", "batchesStored", "batchesSplit"];
 /** Fields whose values are node names / brokerNames, checked against the cluster. */
 const NODE_FIELDS = new Set(["node", "nodes", "broker", "peer", "namesrv", "from", "to", "master", "slave"]);
 const GROUP_FIELDS = new Set(["brokerName", "publish", "subscribe"]);

@@ -125,13 +125,26 @@ export function resolveProducers(ctx: ClientContext, input: ScenarioInput): Prod
     const base = shared(tries);
     const size = p.size === undefined ? DEFAULT_SIZE : tries.run(() => sizeDistribution(ctx.src, [...path, "size"], p.size!));
     const tags = tries.run(() => resolveTags(ctx.src, p.tags, [...path, "tags"]));
+    tries.run(() => checkBatch(ctx.src, p, path));
     tries.check();
     return {
       ...base!, rate: p.rate ?? 0, arrival: p.arrival ?? "constant", ...(p.count !== undefined ? { count: p.count } : {}),
-      size: size!, ...tags!, keys: p.keys ?? false, sendMode: p.sendMode ?? "sync",
+      size: size!, ...tags!, keys: p.keys ?? false, sendMode: p.sendMode ?? "sync", batchSize: p.batchSize ?? 1,
       ...(p.delayLevel !== undefined ? { delayLevel: p.delayLevel } : {}),
     };
   });
+}
+
+/**
+ * What RocketMQ 4.9.8 refuses for send(Collection): MessageBatch#generateFromList throws for a
+ * delay level or a %RETRY% topic, and DefaultMQProducer has no sendOneway(Collection).
+ */
+function checkBatch(src: SourceMap, p: ProducerInput, path: Path): void {
+  if ((p.batchSize ?? 1) === 1) return;
+  const at: Path = [...path, "batchSize"];
+  if (p.delayLevel !== undefined) throw src.error(at, "batches cannot carry a delay level (MessageBatch: TimeDelayLevel is not supported for batching); drop delayLevel or batchSize");
+  if (p.sendMode === "oneway") throw src.error(at, "RocketMQ has no oneway batch send (DefaultMQProducer has no sendOneway(Collection)); use sendMode sync or async");
+  if (p.topic.startsWith("%RETRY%")) throw src.error(at, "batches cannot go to a %RETRY% topic (MessageBatch: Retry Group is not supported for batching)");
 }
 
 type Tags = Pick<ProducerGroupSpec, "tags" | "tagPick">;

@@ -59,6 +59,8 @@ export const producer = strict({
   tags: tags.optional().describe("tags put on messages: a list (picked round-robin, or by weight if any item has one) or a mapping tag: weight"),
   keys: z.boolean().optional().describe("give every message a unique business key (default false)"),
   sendMode: choice(["sync", "async", "oneway"], "sendMode").optional().describe("default sync"),
+  batchSize: int().min(1).optional()
+    .describe("DefaultMQProducer#send(Collection): send every this many arriving messages as one batch (SEND_BATCH_MESSAGE, one queue, one append); a partial batch goes before stop/count (default 1: one send per message). Not with delayLevel, sendMode oneway or a %RETRY% topic"),
   delayLevel: int().min(1).max(18).optional()
     .describe("Message#setDelayTimeLevel: deliver 1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h (level 1-18) after the send"),
 });

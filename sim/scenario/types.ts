@@ -83,6 +83,8 @@ export interface ProducerGroupSpec extends ClientGroupSpec {
   /** A unique business key per message. */
   keys: boolean;
   sendMode: "sync" | "async" | "oneway";
+  /** Messages per send(Collection) call; 1 = one send per message. */
+  batchSize: number;
   /** Delay level (1-18) set on every message: stored in SCHEDULE_TOPIC_XXXX, delivered later. */
   delayLevel?: number;
 }

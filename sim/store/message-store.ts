@@ -17,6 +17,10 @@
 //   errors; the first visible failure of a dead disk is creating/mapping a file — and
 //   fsyncs fail, see flush.ts).
 //
+// A batch (putMessages, CommitLog#asyncPutMessages for SEND_BATCH_MESSAGE) is one put:
+// one write under the lock, its inner records appended back to back (each its own
+// physical offset, consecutive queue offsets), one flush / slave wait on its end.
+//
 // Puts are serialized (CommitLog putMessageLock). With zero write latency a put
 // completes synchronously inside putMessage (ASYNC_FLUSH: PUT_OK at once). A SYNC_MASTER's
 // puts also wait for a slave (`replica`, set by the HA service; replication.ts).
@@ -101,7 +105,7 @@ export class MessageStore {
   // The put lock: writes in progress (only used when writes take time).
   private writing = false;
   private writeStartUs = 0;
-  private wReq: PutRequest[] = [];
+  private wReq: (PutRequest | PutRequest[])[] = [];
   private wDone: PutDone[] = [];
   private wHead = 0;
   private lastGroup: string | undefined = undefined;
@@ -202,6 +206,23 @@ export class MessageStore {
     return null;
   }
 
+  /**
+   * Append a batch as one put (DefaultMessageStore#putMessages → CommitLog#asyncPutMessages):
+   * same topic and queue for all (the broker checks that), one write, one result whose
+   * batchPhys lists each inner record's offset. A too-big inner message fails the whole batch
+   * (MessageExtBatchEncoder#encode: MESSAGE_SIZE_EXCEEDED, answered MESSAGE_ILLEGAL).
+   */
+  putMessages(reqs: PutRequest[], done: PutDone): void {
+    for (const req of reqs) {
+      const st = this.checkStoreStatus(req);
+      if (st !== null) { done(st); return; }
+    }
+    if (!this.writing && this.disk.instantWrites) { this.appendBatch(reqs, done); return; }
+    this.wReq.push(reqs);
+    this.wDone.push(done);
+    if (!this.writing) this.startWrite();
+  }
+
   /** Append a message; `done` may run synchronously (ASYNC_FLUSH, instant writes). */
   putMessage(req: PutRequest, done: PutDone): void {
     const st = this.checkStoreStatus(req);
@@ -226,7 +247,7 @@ export class MessageStore {
     if (this.wHead >= 1024 && this.wHead * 2 >= this.wDone.length) {
       this.wReq.splice(0, this.wHead); this.wDone.splice(0, this.wHead); this.wHead = 0;
     }
-    this.append(req, done);
+    if (Array.isArray(req)) this.appendBatch(req, done); else this.append(req, done);
     if (this.wHead < this.wDone.length) this.startWrite();
     else this.writing = false;
   };
@@ -234,10 +255,43 @@ export class MessageStore {
   private append(req: PutRequest, done: PutDone): void {
     if (this.disk.failed) { done(this.failStatus); return; }
     if (this.disk.full) { done("SERVICE_NOT_AVAILABLE"); return; }
+    const now = this.node.engine.nowUs;
+    const phy = this.write(req, now);
+    const size = this.lastSize;
+    this.reput.kick();
+    if (++this.sinceRetain >= this.retainEvery) this.retain();
+    const r: PutResult = { commitLogOffset: phy, queueOffset: this.lastQueueOffset, storeUs: now, storeSize: size };
+    this.acknowledge(req, phy + size, r, done);
+  }
+
+  /** One append of all the batch's records (DefaultAppendMessageCallback#doAppend(MessageExtBatch)). */
+  private appendBatch(reqs: PutRequest[], done: PutDone): void {
+    if (this.disk.failed) { done(this.failStatus); return; }
+    if (this.disk.full) { done("SERVICE_NOT_AVAILABLE"); return; }
+    const now = this.node.engine.nowUs;
+    const phys: number[] = new Array(reqs.length);
+    let queueOffset = 0;
+    for (let i = 0; i < reqs.length; i++) {
+      phys[i] = this.write(reqs[i], now);
+      if (i === 0) queueOffset = this.lastQueueOffset;
+    }
+    const end = this.files.log.writePos;
+    this.reput.kick();
+    this.sinceRetain += reqs.length;
+    if (this.sinceRetain >= this.retainEvery) this.retain();
+    const r: PutResult = { commitLogOffset: phys[0], queueOffset, storeUs: now, storeSize: end - phys[0], batchPhys: phys };
+    this.acknowledge(reqs[0], end, r, done);
+  }
+
+  // What write() leaves for its caller (no result object per record).
+  private lastSize = 0;
+  private lastQueueOffset = 0;
+
+  /** One record into the CommitLog and its ConsumeQueue; returns its physical offset. */
+  private write(req: PutRequest, now: number): number {
     const files = this.files, cq = files.cqs.getOrCreate(req.topic, req.queueId);
     let tagIdx = cq.lastTagIdx;
     if (req.tags !== cq.lastTag) { tagIdx = files.tags.idx(req.tags); cq.lastTag = req.tags; cq.lastTagIdx = tagIdx; }
-    const now = this.node.engine.nowUs;
     const tagsCode = req.deliverAfterUs !== undefined ? now + req.deliverAfterUs : tagIdx < 0 ? 0 : files.tags.hash[tagIdx];
     let groupIdx = -1;
     if (req.producerGroup !== undefined) {
@@ -246,13 +300,16 @@ export class MessageStore {
     }
     const size = storedSize(req.bodySize, cq.topicLen, this.baseProps, req.tags, req.keys, req.props);
     const phy = files.log.append(cq.id, cq.nextOffset, size);
-    const qoff = cq.append(req, phy, size, tagIdx, tagsCode, groupIdx, now, this.pack);
-    this.reput.kick();
-    if (++this.sinceRetain >= this.retainEvery) this.retain();
-    const r: PutResult = { commitLogOffset: phy, queueOffset: qoff, storeUs: now, storeSize: size };
+    this.lastQueueOffset = cq.append(req, phy, size, tagIdx, tagsCode, groupIdx, now, this.pack);
+    this.lastSize = size;
+    return phy;
+  }
+
+  /** PUT_OK now, or once the flush (SYNC_FLUSH) and the slave (SYNC_MASTER) have `end`. */
+  private acknowledge(req: PutRequest, end: number, r: PutResult, done: PutDone): void {
     const wait = req.waitStoreMsgOK !== false;
-    if (this.replica !== null && wait) waitFlushAndReplica(this.flush, this.replica, phy + size, r, done);
-    else if (this.flush.sync && wait) this.flush.waitFor(phy + size, r, done);
+    if (this.replica !== null && wait) waitFlushAndReplica(this.flush, this.replica, end, r, done);
+    else if (this.flush.sync && wait) this.flush.waitFor(end, r, done);
     else { this.flush.noteDirty(); done("PUT_OK", r); }
   }
 

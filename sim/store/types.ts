@@ -35,8 +35,13 @@ export interface PutResult {
   commitLogOffset: number;
   queueOffset: number;
   storeUs: number;
-  /** Bytes the record occupies in the CommitLog. */
+  /** Bytes the record occupies in the CommitLog (a batch: all its records). */
   storeSize: number;
+  /**
+   * A batch (putMessages): every inner record's physical offset, in order; commitLogOffset
+   * and queueOffset are the first's, the others' queue offsets follow it one by one.
+   */
+  batchPhys?: number[];
 }
 
 export type PutDone = (status: PutStatus, r?: PutResult) => void;

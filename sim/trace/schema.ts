@@ -78,16 +78,24 @@ export const TraceEvent = z.discriminatedUnion("type", [
     tags: z.string().optional(), keys: z.string().optional(), size: z.number(),
     // A delayed message (its send.result's queueOffset is SCHEDULE_TOPIC_XXXX's, as in RocketMQ;
     // its real position is the `store` event when the delay ends).
-    delayLevel: z.number().optional() }),
+    delayLevel: z.number().optional(),
+    // Sent in a batch (DefaultMQProducer#send(Collection), SEND_BATCH_MESSAGE) of this many
+    // messages, at position batchIndex (0 = the first; its msgId names the batch).
+    batch: z.number().optional(), batchIndex: z.number().optional() }),
   // The send call returned: a SendStatus (stored on the master) or an error.
   z.object({ ...base, type: z.literal("send.result"), msgId: z.string(), topic: z.string(),
     status: z.string(), // SEND_OK | FLUSH_DISK_TIMEOUT | FLUSH_SLAVE_TIMEOUT | SLAVE_NOT_AVAILABLE | an error name
     stored: z.boolean(), // true for the four SendStatus values: the master stored it
     brokerName: z.string().optional(), queueId: z.number().optional(), queueOffset: z.number().optional(),
-    offsetMsgId: z.string().optional(), attempts: z.number(), latencyUs: z.number() }),
+    offsetMsgId: z.string().optional(), attempts: z.number(), latencyUs: z.number(),
+    // A batch's inner message: the batch's one answer, told per message (queueOffset and
+    // offsetMsgId are this message's own; RocketMQ's SendResult gives the first's queueOffset).
+    batch: z.number().optional(), batchIndex: z.number().optional() }),
   // A broker appended a message to its CommitLog (node = broker).
   z.object({ ...base, type: z.literal("store"), msgId: z.string(), topic: z.string(), queueId: z.number(),
-    queueOffset: z.number(), commitLogOffset: z.number() }),
+    queueOffset: z.number(), commitLogOffset: z.number(),
+    // Stored by one put of a batch of this many messages (one append, consecutive offsets).
+    batch: z.number().optional() }),
   // A consumer's listener got a message (node = consumer).
   z.object({ ...base, type: z.literal("consume"), group: z.string(), msgId: z.string(), topic: z.string(),
     brokerName: z.string(), queueId: z.number(), queueOffset: z.number(), bornUs: z.number(),
