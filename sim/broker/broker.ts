@@ -5,7 +5,8 @@
 // Registration: once at start, then at a fixed rate after 10 s with period
 // max(10 s, min(registerNameServerPeriod, 60 s)). Each round sends REGISTER_BROKER
 // to every NameServer in parallel, each with registerBrokerTimeoutMills; when all have
-// answered (or timed out), the first answer tells a slave where its master is.
+// answered (or timed out), the first answer tells a slave where its master is. 4.9: the round
+// that follows a topic creation is oneway and tells a slave nothing (see topicsChanged).
 // Role, brokerId and replication (HA, slave sync, promote): replication.ts; with failover:
 // dledger the Raft log and DLedgerRoleChangeHandler roles: dledger-commitlog.ts.
 //
@@ -339,10 +340,16 @@ export class Broker implements Process {
     this.env.tracer.emitEvent({ t: this.env.engine.nowUs, type: "offset.commit", node: this.node.name, group, topic, queueId, offset });
   }
 
-  /** TopicConfigManager#updateDataVersion + persist + registerIncrementBrokerData. */
+  /**
+   * TopicConfigManager#updateDataVersion + persist + register. 4.9.8 (createTopicInSendMessageMethod,
+   * createTopicInSendMessageBackMethod): registerBrokerAll(false, true, true), oneway — no answer,
+   * so a slave learns no master address from it; until its next periodic round it has none, and its
+   * HA client does not connect. 5.x (TopicConfigManager#registerBrokerData ->
+   * BrokerController#registerIncrementBrokerData): a normal round whose answer is handled.
+   */
   private topicsChanged(): void {
     this.topicTable.changed();
-    this.registerBrokerAll();
+    this.registerBrokerAll(this.env.profile === "4.9");
   }
 
   private handle(ch: Channel, req: Request, reply: (r: Response) => void): void {
@@ -370,12 +377,12 @@ export class Broker implements Process {
     }
   }
 
-  private registerBrokerAll(): void {
+  private registerBrokerAll(oneway = false): void {
     if (this.conf.brokerId === -1) return; // a DLedger member / controller-mode broker without a role yet
     if (this.fenced) return; // controller mode: isolated until the controller client's start succeeds
     const brokerId = this.conf.brokerId;
     registerBrokerAll(this.client, this.identity, brokerId, this.setting("registerBrokerTimeoutMills"),
-      { configs: this.topicTable.configs(), dataVersion: this.topicTable.dataVersion }, (r) => {
+      { configs: this.topicTable.configs(), dataVersion: this.topicTable.dataVersion }, oneway ? null : (r) => {
         if (brokerId === 0 || this.conf.brokerId === 0) return;
         if (this.controller) return; // the controller, not the NameServer, names a controller-mode slave's master
         this.masterAddr = (r.masterAddr as string | null) ?? null;

@@ -18,20 +18,25 @@ export interface BrokerIdentity {
   namesrvIps: string[];
 }
 
+/** `onFirstAnswer` null: oneway (invokeOneway to each NameServer, no answer awaited). */
 export function registerBrokerAll(client: RemotingClient, who: BrokerIdentity, brokerId: number, timeoutUs: number,
-  topics: { configs: TopicConfig[]; dataVersion: DataVersion }, onFirstAnswer: (r: Response) => void): void {
+  topics: { configs: TopicConfig[]; dataVersion: DataVersion }, onFirstAnswer: ((r: Response) => void) | null): void {
   const req: Request = {
     code: RequestCode.REGISTER_BROKER, clusterName: who.clusterName, brokerAddr: who.brokerAddr,
     brokerName: who.brokerName, brokerId, haServerAddr: who.haServerAddr,
     topicConfigs: topics.configs, dataVersion: { ...topics.dataVersion },
   };
+  if (onFirstAnswer === null) {
+    for (const ip of who.namesrvIps) client.oneway(`${ip}:${NAMESRV_PORT}`, req);
+    return;
+  }
   let pending = who.namesrvIps.length;
   let first: Response | null = null;
   for (const ip of who.namesrvIps) {
     client.invoke(`${ip}:${NAMESRV_PORT}`, req, timeoutUs, (err, resp) => {
       if (!err && resp?.code === ResponseCode.SUCCESS && first === null) first = resp;
       if (--pending > 0 || first === null) return;
-      onFirstAnswer(first);
+      onFirstAnswer!(first);
     });
   }
 }
