@@ -97,3 +97,43 @@ faults:
     expect(r.checks.lost).toBe(0);
   });
 });
+
+describe("where a slave learns its master's HA address", () => {
+  // Seed 5: the slave's first registration (3.8 ms) reaches the NameServer before the master's
+  // (4.2 ms), so its answer has no haServerAddr. The consumer's %RETRY% topic is created on
+  // both brokers a few ms later, and each registers again at once (TopicConfigManager).
+  const yaml = (profile: string) => `name: t
+seed: 5
+duration: 25s
+profile: "${profile}"
+cluster:
+  nameservers: 1
+  brokers:
+    - { name: broker-a, slaves: 1 }
+topics:
+  - { name: T, writeQueueNums: 2, readQueueNums: 2 }
+consumers:
+  - { group: cg, topic: T }
+`;
+  const run = (profile: string) => {
+    const events: TraceEvent[] = [];
+    runScenario(loadScenarioText(yaml(profile), "t.yaml"), { tracePath: null, listeners: [(e) => events.push(e)] });
+    const regs = events.filter((e) => e.type === "ns.register").map((e) => [e.t, (e as { broker: string }).broker] as const);
+    const connect = events.find((e) => e.type === "ha.connect");
+    return { regs, connectUs: connect?.t };
+  };
+
+  it.each([["4.9", 15_000_000], ["5.3", 5_000_000]])("profile %s: the slave's HA client connects at %i us", (profile, at) => {
+    const { regs, connectUs } = run(profile);
+    // The preconditions that make this test mean something: the slave registered first, then
+    // again (the topic round) after the master and before the 10 s periodic round.
+    const masterFirst = regs.find(([, b]) => b === "broker-a-0")![0];
+    expect(regs[0][1]).toBe("broker-a-1");
+    expect(regs.some(([t, b]) => b === "broker-a-1" && t > masterFirst && t < 10_000_000)).toBe(true);
+    // 4.9.8: the topic round is oneway (registerBrokerAll(false, true, true)): no answer, no
+    // address; the 10 s round's answer has it and the HA client, looking every 5 s, connects at
+    // 15 s. 5.x answers the topic round (registerIncrementBrokerData): it connects at 5 s.
+    expect(connectUs).toBeGreaterThanOrEqual(at);
+    expect(connectUs).toBeLessThan(at + 100_000);
+  });
+});
