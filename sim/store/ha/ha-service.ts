@@ -12,6 +12,9 @@
 //   haMaxGapNotInSync (256 MiB); if so the put waits until push2SlaveMaxOffset >= end, up to
 //   slaveTimeout (3 s) -> PUT_OK or FLUSH_SLAVE_TIMEOUT; if not, SLAVE_NOT_AVAILABLE at once.
 //   push2SlaveMaxOffset only grows (any slave's report, even one past the master's max).
+//   A connection counts from accept (HAConnection's constructor), before the slave's first
+//   report, which 4.9.8's HAClient sends only ~5 s after connecting (ha-client.ts): puts
+//   wait meanwhile, as in RocketMQ (scenarios/ha-sync-master-slave-connect.yaml).
 // - 5.3: with inSyncReplicas <= 1 (the default) PUT_OK at once, as ASYNC_MASTER; otherwise
 //   the put waits for inSyncReplicas - 1 connections whose ack reaches end, up to
 //   slaveTimeout -> FLUSH_SLAVE_TIMEOUT. 5.x never answers SLAVE_NOT_AVAILABLE here.
