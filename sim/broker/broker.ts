@@ -203,12 +203,15 @@ export class Broker implements Process {
       node: this.node, env: this.env, store: this.store, selfId: o.selfId, peers: o.peers,
       isMaster: () => this.conf.role !== "SLAVE",
       // changeToSlave: brokerId = index + 1, SLAVE, slave sync of topics/offsets, register at once.
+      // Both role changes register oneway (registerBrokerAll(true, true, true) in 4.9.8's
+      // BrokerController#changeToSlave/#changeToMaster, as DLedgerRoleChangeHandler calls them):
+      // no answer, so a new follower learns its master's address only at its next periodic round.
       onFollower: (term) => {
         if (this.conf.role === "SLAVE" && this.conf.brokerId !== -1) return;
         Object.assign(this.conf, { brokerId: index + 1, role: "SLAVE", epoch: term });
         this.startDLedgerSync();
         this.emitRole();
-        this.registerBrokerAll();
+        this.registerBrokerAll(true);
       },
       // changeToMaster: brokerId 0, SYNC_MASTER, register at once.
       onLeaderReady: (term) => {
@@ -218,7 +221,7 @@ export class Broker implements Process {
         this.dledgerSync = null;
         this.masterAddr = null;
         this.emitRole();
-        this.registerBrokerAll();
+        this.registerBrokerAll(true);
       },
     });
     this.dledger.start();
