@@ -41,7 +41,7 @@ import { PullProcessor, type PullRequest } from "./pull-processor.js";
 import { Replication, saveConf, savedConf, type BrokerConf, type Role } from "./replication.js";
 import { processSendBatch, type SendBatchRequest } from "./send-batch-processor.js";
 import { processSend, type SendContext, type SendRequest } from "./send-processor.js";
-import { SlaveSync } from "./slave-sync.js";
+import { SlaveSync, type SlaveSyncHost } from "./slave-sync.js";
 import { registerBrokerAll, unregisterBrokerAll, type BrokerIdentity } from "./outer-api.js";
 import { RetryService } from "./retry-service.js";
 import { RebalanceLockManager } from "./rebalance-lock.js";
@@ -278,12 +278,7 @@ export class Broker implements Process {
 
   private startDLedgerSync(): void {
     if (this.dledgerSync) return;
-    const env = this.env;
-    this.dledgerSync = new SlaveSync({
-      node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets,
-      nameOf: (ip: string) => env.nodeNameOfIp(ip), dataVersion: () => this.topicTable.dataVersion, emit: env.tracer.emit.bind(env.tracer),
-      replaceTopics: (configs, version) => this.topicTable.replace(configs, version),
-    });
+    this.dledgerSync = new SlaveSync(this.slaveSyncHost());
     this.dledgerSync.start();
   }
 
@@ -302,11 +297,17 @@ export class Broker implements Process {
       maxGapNotInSync: this.setting("haMaxGapNotInSync"), slaveTimeoutUs: this.setting("slaveTimeout"),
       inSyncReplicas: this.setting("inSyncReplicas"),
       ...(this.spec.controllerAddr ? this.autoSwitchOptions() : {}),
-    }, {
-      node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets, nameOf,
-      dataVersion: () => this.topicTable.dataVersion, emit: host.emit,
-      replaceTopics: (configs, version) => this.topicTable.replace(configs, version),
-    });
+    }, this.slaveSyncHost());
+  }
+
+  /** What SlaveSynchronize needs of this broker (classic slaves and DLedger followers alike). */
+  private slaveSyncHost(): SlaveSyncHost {
+    const env = this.env;
+    return {
+      node: this.node, profile: env.profile, client: this.client, ownAddr: this.addr, offsets: this.offsets,
+      nameOf: (ip: string) => env.nodeNameOfIp(ip), dataVersion: () => this.topicTable.dataVersion,
+      emit: env.tracer.emit.bind(env.tracer), replaceTopics: (configs, version) => this.topicTable.replace(configs, version),
+    };
   }
 
   /** failover: controller: the AutoSwitchHAService parts of the HA options (sim/store/ha/types.ts). */
@@ -356,25 +357,15 @@ export class Broker implements Process {
   }
 
   private handle(ch: Channel, req: Request, reply: (r: Response) => void): void {
+    const r = req as unknown;
     switch (req.code) {
       case RequestCode.SEND_MESSAGE:
-      case RequestCode.SEND_MESSAGE_V2:
-        processSend(this.sendCtx, req as unknown as SendRequest, reply);
-        return;
-      case RequestCode.SEND_BATCH_MESSAGE:
-        processSendBatch(this.sendCtx, req as unknown as SendBatchRequest, reply);
-        return;
-      case RequestCode.PULL_MESSAGE:
-        this.pull.process(req as unknown as PullRequest, reply);
-        return;
-      case RequestCode.CONSUMER_SEND_MSG_BACK:
-        this.retry.sendBack(req as unknown as SendBackRequest, reply);
-        return;
-      case ControllerRequestCode.NOTIFY_BROKER_ROLE_CHANGED: { // AdminBrokerProcessor#notifyBrokerRoleChanged
-        const r = this.controller?.handleRequest(req) ?? null;
-        reply(r ?? { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
-        return;
-      }
+      case RequestCode.SEND_MESSAGE_V2: return processSend(this.sendCtx, r as SendRequest, reply);
+      case RequestCode.SEND_BATCH_MESSAGE: return processSendBatch(this.sendCtx, r as SendBatchRequest, reply);
+      case RequestCode.PULL_MESSAGE: return this.pull.process(r as PullRequest, reply);
+      case RequestCode.CONSUMER_SEND_MSG_BACK: return this.retry.sendBack(r as SendBackRequest, reply);
+      case ControllerRequestCode.NOTIFY_BROKER_ROLE_CHANGED: // AdminBrokerProcessor#notifyBrokerRoleChanged
+        return reply(this.controller?.handleRequest(req) ?? { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
       default:
         if (!processManage(this.manage, ch, req, reply)) reply({ code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED });
     }

@@ -217,17 +217,22 @@ export class MessageStore {
       const st = this.checkStoreStatus(req);
       if (st !== null) { done(st); return; }
     }
-    if (!this.writing && this.disk.instantWrites) { this.appendBatch(reqs, done); return; }
-    this.wReq.push(reqs);
-    this.wDone.push(done);
-    if (!this.writing) this.startWrite();
+    this.enqueue(reqs, done);
   }
 
   /** Append a message; `done` may run synchronously (ASYNC_FLUSH, instant writes). */
   putMessage(req: PutRequest, done: PutDone): void {
     const st = this.checkStoreStatus(req);
     if (st !== null) { done(st); return; }
-    if (!this.writing && this.disk.instantWrites) { this.append(req, done); return; }
+    this.enqueue(req, done);
+  }
+
+  /** Write now when the disk is idle and instant, else queue behind the put lock's holder. */
+  private enqueue(req: PutRequest | PutRequest[], done: PutDone): void {
+    if (!this.writing && this.disk.instantWrites) {
+      if (Array.isArray(req)) this.appendBatch(req, done); else this.append(req, done);
+      return;
+    }
     this.wReq.push(req);
     this.wDone.push(done);
     if (!this.writing) this.startWrite();
