@@ -1,6 +1,6 @@
 // Consumer offsets on the broker (broker/offset/ConsumerOffsetManager,
 // processor/ConsumerManageProcessor). The table lives in memory; every
-// flushConsumerOffsetInterval (5 s, first after 10 s) it is written to (wall-clock ok: a key name, not a host timer)
+// flushConsumerOffsetInterval (5 s, first after 10 s) it is written to // wall-clock ok: a key name, not a host timer
 // consumerOffset.json — our node.disk — so a crash or power-off loses the
 // updates since the last persist, as in RocketMQ.
 

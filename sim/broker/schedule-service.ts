@@ -10,7 +10,7 @@
 // with nothing pending sleeps, and wakes on the tick grid (start + 1 s + k·100 ms)
 // when a message arrives or falls due — the same instants the polling loop would hit.
 // A failed put is retried on the next tick (syncDeliver). Delivery offsets are
-// persisted every flushDelayOffsetInterval = 10 s (first after 10 s) to the node's (wall-clock ok: a key name, not a host timer)
+// persisted every flushDelayOffsetInterval = 10 s (first after 10 s) to the node's // wall-clock ok: a key name, not a host timer
 // disk, so a restart re-delivers what was delivered since (duplicates, as in
 // RocketMQ). A slave copies the master's file every sync (slave-sync.ts), so a promoted
 // slave resumes from the master's last persisted offsets.

@@ -14,6 +14,7 @@
 // batch's born timestamp (MessageExtBatchEncoder#encode writes messageExtBatch
 // .getBornTimestamp() into every record), i.e. when the producer sent the batch.
 
+import { ResponseCode } from "../remoting/codes.js";
 import type { Response } from "../remoting/rpc.js";
 import { RETRY_PREFIX } from "../remoting/topics.js";
 import { msgCheck, putCode, type SendContext } from "./send-processor.js";
@@ -28,13 +29,11 @@ export interface SendBatchRequest {
   delayLevel?: number;
 }
 
-const MESSAGE_ILLEGAL = 13;
-
 export function processSendBatch(ctx: SendContext, req: SendBatchRequest, reply: (r: Response) => void): void {
-  if (req.topic.length > 127) { reply({ code: MESSAGE_ILLEGAL, remark: "message topic length too long" }); return; }
-  if (req.topic.startsWith(RETRY_PREFIX)) { reply({ code: MESSAGE_ILLEGAL, remark: "batch request does not support retry group" }); return; }
+  if (req.topic.length > 127) { reply({ code: ResponseCode.MESSAGE_ILLEGAL, remark: "message topic length too long" }); return; }
+  if (req.topic.startsWith(RETRY_PREFIX)) { reply({ code: ResponseCode.MESSAGE_ILLEGAL, remark: "batch request does not support retry group" }); return; }
   if (msgCheck(ctx, req, reply) === null) return;
-  if (req.delayLevel !== undefined && req.delayLevel > 0) { reply({ code: MESSAGE_ILLEGAL, remark: "MESSAGE_ILLEGAL" }); return; }
+  if (req.delayLevel !== undefined && req.delayLevel > 0) { reply({ code: ResponseCode.MESSAGE_ILLEGAL, remark: "MESSAGE_ILLEGAL" }); return; }
   const puts: PutRequest[] = new Array(req.batch.length);
   for (let i = 0; i < puts.length; i++) {
     const m = req.batch[i];

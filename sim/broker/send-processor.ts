@@ -48,7 +48,7 @@ const PUT_TO_CODE: Record<string, number> = {
   SLAVE_NOT_AVAILABLE: ResponseCode.SLAVE_NOT_AVAILABLE,
   SERVICE_NOT_AVAILABLE: ResponseCode.SERVICE_NOT_AVAILABLE,
   OS_PAGE_CACHE_BUSY: ResponseCode.SYSTEM_BUSY,
-  MESSAGE_ILLEGAL: 13,
+  MESSAGE_ILLEGAL: ResponseCode.MESSAGE_ILLEGAL,
 };
 
 export function processSend(ctx: SendContext, req: SendRequest, reply: (r: Response) => void): void {

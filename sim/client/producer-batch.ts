@@ -13,9 +13,9 @@
 import { RequestCode } from "../remoting/codes.js";
 import type { Request } from "../remoting/rpc.js";
 import type { Tracer } from "../trace/tracer.js";
-import type { TraceEvent } from "../trace/schema.js";
 import type { Msg } from "./producer.js";
 import type { SendOutcome } from "./send-status.js";
+import { emitSend, emitSendResult } from "./send-events.js";
 
 /** DefaultMQProducer.maxMessageSize (4 MiB): checked against the encoded batch body. */
 const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
@@ -48,16 +48,7 @@ export function batchRequest(group: string, msgs: Msg[], queueId: number, defaul
 
 /** The application handed these messages to send(Collection): one `send` each. */
 export function emitBatchSends(tracer: Tracer, now: number, node: string, group: string, msgs: Msg[]): void {
-  for (let i = 0; i < msgs.length; i++) {
-    const m = msgs[i];
-    const ev: Record<string, unknown> = { t: now, type: "send", node, group, msgId: m.msgId, topic: m.topic };
-    if (m.tags !== undefined) ev.tags = m.tags;
-    if (m.keys !== undefined) ev.keys = m.keys;
-    ev.size = m.size;
-    ev.batch = msgs.length;
-    ev.batchIndex = i;
-    tracer.emitEvent(ev as TraceEvent);
-  }
+  for (let i = 0; i < msgs.length; i++) emitSend(tracer, now, node, group, msgs[i], msgs.length, i);
 }
 
 /**
@@ -69,18 +60,8 @@ export function emitBatchSends(tracer: Tracer, now: number, node: string, group:
 export function emitBatchResults(tracer: Tracer, now: number, node: string, msgs: Msg[], latencyUs: number,
   attempts: number, out: SendOutcome): void {
   const offsetIds = out.stored && out.offsetMsgId !== undefined ? out.offsetMsgId.split(",") : null;
+  const first = out.queueOffset ?? 0;
   for (let i = 0; i < msgs.length; i++) {
-    const m = msgs[i];
-    const ev: Record<string, unknown> = { t: now, type: "send.result", node, msgId: m.msgId, topic: m.topic,
-      status: out.status, stored: out.stored };
-    if (out.stored) {
-      ev.brokerName = out.brokerName; ev.queueId = out.queueId; ev.queueOffset = out.queueOffset! + i;
-      ev.offsetMsgId = offsetIds?.[i];
-    }
-    ev.attempts = attempts;
-    ev.latencyUs = latencyUs;
-    ev.batch = msgs.length;
-    ev.batchIndex = i;
-    tracer.emitEvent(ev as TraceEvent);
+    emitSendResult(tracer, now, node, msgs[i], out, attempts, latencyUs, first + i, offsetIds?.[i], msgs.length, i);
   }
 }

@@ -22,13 +22,13 @@ import { RequestCode } from "../remoting/codes.js";
 import type { Env } from "../remoting/env.js";
 import type { Response, RpcError } from "../remoting/rpc.js";
 import type { ProducerGroupSpec } from "../scenario/types.js";
-import type { TraceEvent } from "../trace/schema.js";
 import { FaultStrategy, type PublishQueue } from "./fault-strategy.js";
 import { MQClient } from "./mq-client.js";
 import { UniqIdFactory } from "./msg-id.js";
 import { publishQueues } from "./route.js";
 import { batchRequest, batchTooBig, emitBatchResults, emitBatchSends } from "./producer-batch.js";
 import { sendOutcome, type SendOutcome } from "./send-status.js";
+import { emitSend, emitSendResult } from "./send-events.js";
 
 export interface Msg { msgId: string; topic: string; tags?: string; keys?: string; size: number; bornUs: number; delayLevel?: number }
 
@@ -125,13 +125,7 @@ export class Producer implements Process {
     const now = this.env.engine.nowUs;
     const msg = this.newMsg(now);
     msg.msgId = this.ids.next(now);
-    // Built key by key (same order as a literal would give): no copies on this hot path.
-    const ev: Record<string, unknown> = { t: now, type: "send", node: this.node.name, group: this.spec.group, msgId: msg.msgId, topic: msg.topic };
-    if (msg.tags !== undefined) ev.tags = msg.tags;
-    if (msg.keys !== undefined) ev.keys = msg.keys;
-    ev.size = msg.size;
-    if (msg.delayLevel !== undefined) ev.delayLevel = msg.delayLevel;
-    this.env.tracer.emitEvent(ev as TraceEvent);
+    emitSend(this.env.tracer, now, this.node.name, this.spec.group, msg);
     if (this.queues.length > 0) this.sendDefaultImpl(msg); // what withRoute does at once, without a closure
     else this.withRoute(() => this.sendDefaultImpl(msg));
   }
@@ -217,12 +211,7 @@ export class Producer implements Process {
   private finish(msg: Msg | Msg[], startUs: number, attempts: number, out: SendOutcome): void {
     const now = this.env.engine.nowUs;
     if (Array.isArray(msg)) { emitBatchResults(this.env.tracer, now, this.node.name, msg, now - startUs, attempts, out); return; }
-    const ev: Record<string, unknown> = { t: now, type: "send.result", node: this.node.name, msgId: msg.msgId, topic: msg.topic,
-      status: out.status, stored: out.stored };
-    if (out.stored) { ev.brokerName = out.brokerName; ev.queueId = out.queueId; ev.queueOffset = out.queueOffset; ev.offsetMsgId = out.offsetMsgId; }
-    ev.attempts = attempts;
-    ev.latencyUs = now - startUs;
-    this.env.tracer.emitEvent(ev as TraceEvent);
+    emitSendResult(this.env.tracer, now, this.node.name, msg, out, attempts, now - startUs, out.queueOffset, out.offsetMsgId);
   }
 }
 
